@@ -1,0 +1,10 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from thrasos.core.views import module_pending
+
+app_name = "placements"
+
+urlpatterns = [
+    path("", module_pending, {"title": _("Placements")}, name="index"),
+]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PreparationSessionsConfig(AppConfig):
+    name = "sessions"
+    # "sessions" is taken by django.contrib.sessions.
+    label = "prep_sessions"
+    verbose_name = _("Preparation sessions")

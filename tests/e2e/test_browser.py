@@ -1,0 +1,101 @@
+"""A real Chromium (Debian's package) against the live server."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / ".local" / "screenshots"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
+@pytest.fixture
+def live_url(transactional_db):
+    """Like pytest-django's live_server, but static files are served from
+    STATIC_ROOT as collected (hashed names), the way production serves them.
+    The browser (fixture `page`) depends on it, so it is closed first and its
+    keep-alive connections no longer hold database sessions at teardown."""
+    from django.test.testcases import LiveServerThread, _StaticFilesHandler
+
+    thread = LiveServerThread("127.0.0.1", static_handler=_StaticFilesHandler, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield f"http://127.0.0.1:{thread.port}"
+    thread.terminate()
+
+
+@pytest.fixture
+def page(live_url):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test` installs the Debian package 'chromium'.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        context = browser.new_context(locale="fr-FR")
+        page = context.new_page()
+        page.add_init_script(RECORD_CSP_VIOLATIONS)
+        page.console_errors = []
+        page.on(
+            "console",
+            lambda message: message.type == "error" and page.console_errors.append(message.text),
+        )
+        page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+        yield page
+        browser.close()
+
+
+@pytest.fixture
+def helene():
+    return UserFactory(email="helene@example.org", first_name="Hélène")
+
+
+# ORM calls must not happen while Playwright's event loop runs in this thread:
+# the connection would live in another context and outlive the test database.
+# Data comes from fixtures set up before `page`.
+def test_login_page_then_home_in_a_real_browser(live_url, helene, page):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    response = page.goto(f"{live_url}/compte/login/")
+    assert response.status == 200
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.get_by_role("heading", name="Se connecter").is_visible()
+    page.screenshot(path=SCREENSHOTS / "login.png", full_page=True)
+
+    # Keyboard: the first Tab reaches the skip link, which becomes visible.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Aller au contenu principal")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.is_visible()
+
+    page.get_by_label("Courriel").fill("helene@example.org")
+    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_url}/")
+    assert page.get_by_role("heading", name="Bonjour Hélène").is_visible()
+    assert page.get_by_role("navigation", name="Navigation principale").is_visible()
+    page.screenshot(path=SCREENSHOTS / "home.png", full_page=True)
+
+    assert page.evaluate("window.__cspViolations") == []
+    assert page.console_errors == []

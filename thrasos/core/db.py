@@ -1,0 +1,34 @@
+"""Database roles. The runtime role (DATABASES["default"]) reads and writes
+rows; the owner role (DATABASES["owner"]) owns every table and runs
+migrations. See README, "Database roles"."""
+
+from django.conf import settings
+from psycopg import sql
+
+
+def runtime_role() -> str | None:
+    """The runtime role's name, or None when one role does both jobs."""
+    runtime = settings.DATABASE_RUNTIME_ROLE
+    owner = settings.DATABASES["owner"].get("USER")
+    if not runtime or runtime == owner:
+        return None
+    return runtime
+
+
+def grant_runtime_privileges(cursor, role: str, *, truncate: bool = False) -> None:
+    """Rights of the runtime role on the current database: rows only, no DDL.
+
+    Default privileges cover the tables that later migrations create (they are
+    created by the same owner role). TRUNCATE bypasses row-level security, so it
+    is only granted in test databases (flush between transactional tests)."""
+    table_rights = "SELECT, INSERT, UPDATE, DELETE" + (", TRUNCATE" if truncate else "")
+    role_id = sql.Identifier(role)
+    statements = [
+        "GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT {table_rights} ON ALL TABLES IN SCHEMA public TO {{role}}",
+        "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT {table_rights} ON TABLES TO {{role}}",
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}",
+    ]
+    for statement in statements:
+        cursor.execute(sql.SQL(statement).format(role=role_id))
