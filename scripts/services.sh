@@ -44,7 +44,8 @@ pg_home() {
   else
     mkdir -p "$dir"
   fi
-  echo "$dir"
+  # The real path: the postgres user may not be able to follow the link.
+  readlink -f "$dir"
 }
 
 pg_start_local() {
