@@ -11,6 +11,7 @@ help:
 	@echo "make test     the same set-up, then the whole test suite"
 	@echo "make quality  format check, lint, template lint, migrations check, compose schema"
 	@echo "make format   apply ruff format and djLint formatting"
+	@echo "make demo-code  the current two-factor code of the demo accounts"
 
 setup:
 	@scripts/setup.sh
@@ -29,3 +30,8 @@ format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/djlint templates --reformat --quiet || true
+
+.PHONY: demo-code
+demo-code: setup
+	@DJANGO_SECRET_KEY=demo DJANGO_DEBUG=true DATABASE_URL=postgres://demo@127.0.0.1:1/demo \
+	  REDIS_URL=redis://127.0.0.1:1/0 $(PY) manage.py seed_demo --code

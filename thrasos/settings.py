@@ -3,6 +3,8 @@ variables (documented in .env.example). See thrasos/env.py for how they are read
 
 from pathlib import Path
 
+import pghistory
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -34,10 +36,12 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "pgtrigger",
     "pghistory",
     "thrasos.core",
     "thrasos.accounts",
+    "thrasos.audit",
     "beneficiaries",
     "sessions.apps.PreparationSessionsConfig",
     "placements",
@@ -55,7 +59,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "thrasos.accounts.middleware.SessionLifetimeMiddleware",
+    "thrasos.accounts.middleware.TenantMiddleware",
+    "thrasos.accounts.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "thrasos.core.middleware.NoStoreForAuthenticatedMiddleware",
@@ -76,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "thrasos.accounts.context_processors.tenancy",
             ],
         },
     },
@@ -96,6 +105,11 @@ for _db in DATABASES.values():
     _db["CONN_HEALTH_CHECKS"] = True
     _db["OPTIONS"] = {"connect_timeout": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Change history (django-pghistory): the context (user, request id) is stored
+# in each event row, so that event tables carry their tenant and fall under
+# row-level security like any tenant table (../shared/TENANCY.md, pitfall 7).
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
 
 # --- Redis: cache, Celery broker and results -----------------------------------
 REDIS_URL = env.redis_url("REDIS_URL")
@@ -135,8 +149,26 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# 5 failed logins per account in 5 minutes (and a per-IP ceiling); the Django
+# admin logs in through allauth, so the same limits apply there.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "20/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+}
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Thrasos"
+USERSESSIONS_TRACK_ACTIVITY = True
+# Staff roles must enrol in TOTP before reaching anything else. Only a
+# development machine may turn this off; production refuses to start without it.
+THRASOS_MFA_REQUIRED = env.boolean("THRASOS_MFA_REQUIRED", True)
+if not THRASOS_MFA_REQUIRED and not DEBUG:
+    raise ImproperlyConfigured(
+        "THRASOS_MFA_REQUIRED=false is only allowed with DJANGO_DEBUG=true: "
+        "staff accounts must use two-factor authentication in production."
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -148,7 +180,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-SESSION_COOKIE_AGE = env.integer("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
+SESSION_ABSOLUTE_SECONDS = env.integer("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
+SESSION_IDLE_SECONDS = env.integer("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

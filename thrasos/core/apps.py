@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "thrasos.core"
     label = "core"
     verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from thrasos.core.rls import on_post_migrate
+
+        post_migrate.connect(on_post_migrate, dispatch_uid="thrasos-rls")

@@ -1,0 +1,36 @@
+"""The helpers the modules call to record reads of personal data."""
+
+from django.db import models
+
+from thrasos.audit.models import AccessAction, AccessLog
+
+
+def access_log_record(
+    *,
+    actor,
+    obj: models.Model,
+    action: str = AccessAction.VIEW,
+    detail: str = "",
+    request_id: str = "",
+) -> AccessLog:
+    """Record that `actor` read `obj` (in the current tenant)."""
+    return AccessLog.objects.create(
+        user=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        detail=detail[:255],
+        request_id=request_id,
+    )
+
+
+def access_log_for_request(
+    request, obj: models.Model, *, action: str = AccessAction.VIEW, detail: str = ""
+):
+    return access_log_record(
+        actor=request.user,
+        obj=obj,
+        action=action,
+        detail=detail,
+        request_id=getattr(request, "request_id", ""),
+    )
