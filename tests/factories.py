@@ -15,3 +15,38 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name", locale="fr_FR")
     last_name = factory.Faker("last_name", locale="fr_FR")
     password = factory.django.Password(DEFAULT_PASSWORD)
+
+
+def organisation(name: str, slug: str):
+    from thrasos.accounts.services import organisation_create
+
+    return organisation_create(name=name, slug=slug)
+
+
+def territory(org, name: str, region: str = "75", departement: str = "33"):
+    from thrasos.accounts.models import Territory
+    from thrasos.tenancy import tenant_context
+
+    with tenant_context(org):
+        return Territory.objects.create(name=name, region=region, departement=departement)
+
+
+def member(org, role: str, *, territories=(), mfa: bool = True, **user_fields):
+    """A user with one membership in `org` (and a TOTP authenticator unless
+    mfa=False, so that staff roles get past the MFA enrolment gate)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from thrasos.accounts.models import Membership, MembershipTerritory
+    from thrasos.tenancy import tenant_context
+
+    user = UserFactory(**user_fields)
+    with tenant_context(org):
+        membership = Membership.objects.create(user=user, role=role)
+        for t in territories:
+            MembershipTerritory.objects.create(membership=membership, territory=t)
+    if mfa:
+        TOTP.activate(user, TOTP_SECRET)
+    return membership
+
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

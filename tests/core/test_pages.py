@@ -3,8 +3,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import DEFAULT_PASSWORD, UserFactory
-from thrasos.accounts.models import User
+from tests.factories import DEFAULT_PASSWORD, UserFactory, member
+from thrasos.accounts.models import Role, User
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +58,14 @@ def test_pages_require_login(client, name):
     assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_login_with_email_then_home_in_layout(client):
-    user = UserFactory(email="helene@example.org", first_name="Hélène")
+def test_login_with_email_then_home_in_layout(client, two_tenants):
+    user = member(
+        two_tenants["a"]["org"],
+        Role.VOLUNTEER,
+        mfa=False,
+        email="helene@example.org",
+        first_name="Hélène",
+    ).user
     response = client.post(
         reverse("account_login"), {"login": "Helene@Example.org", "password": DEFAULT_PASSWORD}
     )

@@ -21,7 +21,11 @@ PRODUCTION_ENV = {
 
 
 def run_manage(env: dict, *args: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "THRASOS_"))
+    }
     clean.pop("REDIS_URL", None)
     clean.pop("EMAIL_URL", None)
     return subprocess.run(
@@ -55,6 +59,7 @@ def test_check_deploy_is_clean_with_production_values():
         ("EMAIL_URL", None, "EMAIL_URL is not set"),
         ("EMAIL_URL", "carrier-pigeon://x", "EMAIL_URL has an unknown scheme"),
         ("DATABASE_CONN_MAX_AGE", "soixante", "DATABASE_CONN_MAX_AGE must be a whole number"),
+        ("THRASOS_MFA_REQUIRED", "false", "THRASOS_MFA_REQUIRED=false is only allowed with"),
     ],
 )
 def test_bad_environment_stops_start_up_naming_the_variable(variable, value, message):

@@ -13,6 +13,14 @@ class TerritoryForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        name = cleaned.get("name")
+        # The unique (organisation, name) constraint involves a field the form
+        # does not edit, so Django would not check it: check within the tenant.
+        if (
+            name
+            and Territory.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists()
+        ):
+            self.add_error("name", _("A territory with this name already exists."))
         region, departement = cleaned.get("region"), cleaned.get("departement")
         if region and departement and geo.region_of(departement) != region:
             self.add_error("departement", _("This département is not in the chosen region."))

@@ -15,13 +15,13 @@ def runtime_role() -> str | None:
     return runtime
 
 
-def grant_runtime_privileges(cursor, role: str, *, truncate: bool = False) -> None:
+def grant_runtime_privileges(cursor, role: str) -> None:
     """Rights of the runtime role on the current database: rows only, no DDL.
 
     Default privileges cover the tables that later migrations create (they are
-    created by the same owner role). TRUNCATE bypasses row-level security, so it
-    is only granted in test databases (flush between transactional tests)."""
-    table_rights = "SELECT, INSERT, UPDATE, DELETE" + (", TRUNCATE" if truncate else "")
+    created by the same owner role). No TRUNCATE: it bypasses row-level
+    security (the test suite grants it in its own database, for flushing)."""
+    table_rights = "SELECT, INSERT, UPDATE, DELETE"
     role_id = sql.Identifier(role)
     statements = [
         "GRANT USAGE ON SCHEMA public TO {role}",

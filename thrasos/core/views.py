@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
 from django.shortcuts import render
 from django.views.i18n import set_language as django_set_language
 
@@ -9,6 +10,8 @@ def home(request):
 
 def module_pending(request, *, title: str):
     """Landing page of a programme module whose screens are not built yet."""
+    if request.membership is None:
+        raise Http404
     return render(request, "core/module_pending.html", {"title": title})
 
 
