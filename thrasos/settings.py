@@ -19,6 +19,9 @@ ALLOWED_HOSTS = env.string_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else env.REQUIRED
 )
 CSRF_TRUSTED_ORIGINS = env.string_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# Public address of the site, for links sent outside a request (e-mails
+# written by commands and tasks).
+THRASOS_BASE_URL = env.string("THRASOS_BASE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -262,6 +265,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Thrasos API",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import DEFAULT_PASSWORD, TOTP_SECRET, member
+from thrasos.accounts.models import Role
+from thrasos.core.management.commands.seed_demo import current_code as totp_code
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / ".local" / "screenshots"
@@ -73,8 +75,15 @@ def page(live_url):
 
 
 @pytest.fixture
-def helene():
-    return UserFactory(email="helene@example.org", first_name="Hélène")
+def helene(two_tenants):
+    """A caseworker of organisation A, with a TOTP authenticator."""
+    return member(
+        two_tenants["a"]["org"],
+        Role.CASEWORKER,
+        territories=[two_tenants["a"]["territory"]],
+        email="helene@example.org",
+        first_name="Hélène",
+    ).user
 
 
 # ORM calls must not happen while Playwright's event loop runs in this thread:
@@ -98,9 +107,23 @@ def test_login_page_then_home_in_a_real_browser(live_url, helene, page):
     page.get_by_label("Courriel").fill("helene@example.org")
     page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+
+    # Second factor: a wrong code is refused in French, the right one lets in.
+    page.wait_for_url(f"{live_url}/compte/2fa/authenticate/")
+    page.get_by_label("Code").fill("000000")
+    page.get_by_role("button", name="Valider").click()
+    assert page.get_by_text("Code incorrect").is_visible()
+    page.screenshot(path=SCREENSHOTS / "mfa.png", full_page=True)
+    page.get_by_label("Code").fill(totp_code(TOTP_SECRET))
+    page.get_by_role("button", name="Valider").click()
     page.wait_for_url(f"{live_url}/")
     assert page.get_by_role("heading", name="Bonjour Hélène").is_visible()
     assert page.get_by_role("navigation", name="Navigation principale").is_visible()
+    assert (
+        page.locator("#contenu")
+        .get_by_text("Organisation A – Travailleur·se social·e")
+        .is_visible()
+    )
     page.screenshot(path=SCREENSHOTS / "home.png", full_page=True)
 
     assert page.evaluate("window.__cspViolations") == []

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from thrasos.accounts.models import User
+from thrasos.accounts.models import Organisation, User
 
 
 @admin.register(User)
@@ -21,3 +21,15 @@ class UserAdmin(BaseUserAdmin):
     )
     filter_horizontal = ()
     list_filter = ("is_active", "is_staff")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """Platform operators create and deactivate organisations here. What is
+    inside an organisation is managed in the app by its own administrators
+    (row-level security hides it from the platform anyway)."""
+
+    list_display = ("name", "slug", "is_active", "created_at")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    list_filter = ("is_active",)

@@ -30,9 +30,14 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def admin_required(view):
+    """Administrators only. A page about one object answers 404 to anyone else,
+    as for a missing object or another organisation's: nothing is revealed."""
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not permissions.can_administer(request.membership):
+            if "pk" in kwargs:
+                raise Http404
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -1,0 +1,43 @@
+import pytest
+from django_scopes import ScopeError
+
+from thrasos.accounts.models import Role, Territory
+from thrasos.celery import TenantTask, app
+from thrasos.tenancy import current_organisation_id
+
+
+@app.task(base=TenantTask)
+def territory_names() -> list[str]:
+    return [current_organisation_id(), *Territory.objects.values_list("name", flat=True)]
+
+
+@app.task
+def territory_names_without_tenant() -> list[str]:
+    return list(Territory.objects.values_list("name", flat=True))
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_tenant_task_runs_inside_its_organisation(two_tenants):
+    a, b = two_tenants["a"], two_tenants["b"]
+    assert territory_names.apply(kwargs={"organisation_id": a["org"].pk}).get() == [
+        a["org"].pk,
+        "Territoire A",
+    ]
+    assert territory_names.apply(kwargs={"organisation_id": b["org"].pk}).get() == [
+        b["org"].pk,
+        "Territoire B",
+    ]
+    assert current_organisation_id() is None
+    assert two_tenants["a"]["members"][Role.ADMIN]
+
+
+def test_a_tenant_task_needs_its_organisation(two_tenants):
+    with pytest.raises(TypeError, match="organisation_id"):
+        territory_names.apply(throw=True).get()
+
+
+def test_a_plain_task_cannot_read_tenant_data(two_tenants):
+    with pytest.raises(ScopeError):
+        territory_names_without_tenant.apply(throw=True).get()
