@@ -157,3 +157,36 @@ def test_a_user_without_membership_sees_no_module(client):
     client.force_login(user)
     page = client.get(reverse("home")).content.decode()
     assert "Vous n’êtes membre d’aucune organisation" in page
+
+
+def test_login_errors_do_not_reveal_whether_an_account_exists(client):
+    UserFactory(email="existe@example.org")
+    known = client.post(reverse("account_login"), {"login": "existe@example.org", "password": "x"})
+    unknown = client.post(
+        reverse("account_login"), {"login": "personne@example.org", "password": "x"}
+    )
+    message = "L’adresse e-mail ou le mot de passe sont incorrects."
+    assert message in known.content.decode()
+    assert message in unknown.content.decode()
+
+
+def test_a_user_ends_their_other_sessions(client_factory, two_tenants):
+    user = two_tenants["a"]["members"][Role.CASEWORKER].user
+    laptop, phone = client_factory(), client_factory()
+    for browser in (laptop, phone):
+        browser.force_login(user)
+        assert browser.get(reverse("home")).status_code == 200
+    page = laptop.get(reverse("usersessions_list")).content.decode()
+    assert page.count("<tr") >= 3  # header + two sessions
+    response = laptop.post(reverse("usersessions_list"), {"action": "logout"})
+    assert response.status_code == 302
+    assert laptop.get(reverse("home")).status_code == 200
+    assert phone.get(reverse("home")).status_code == 302
+
+
+def test_hsts_and_security_headers_over_https(client, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    response = client.get(reverse("account_login"), secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
