@@ -190,3 +190,18 @@ def test_hsts_and_security_headers_over_https(client, settings):
     response = client.get(reverse("account_login"), secure=True)
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_staff_cannot_remove_their_authenticator_but_volunteers_can(client_factory, two_tenants):
+    from allauth.mfa.models import Authenticator
+
+    from thrasos.accounts.adapter import MFAAdapter
+
+    a = two_tenants["a"]
+    caseworker = a["members"][Role.CASEWORKER].user
+    volunteer = a["members"][Role.VOLUNTEER].user
+    adapter = MFAAdapter()
+    totp = Authenticator.objects.get(user=caseworker, type=Authenticator.Type.TOTP)
+    assert adapter.can_delete_authenticator(totp) is False
+    totp = Authenticator.objects.get(user=volunteer, type=Authenticator.Type.TOTP)
+    assert adapter.can_delete_authenticator(totp) is True

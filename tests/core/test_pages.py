@@ -20,6 +20,12 @@ def test_login_page_renders_in_french(client):
     assert "<main" in html and "<nav" in html and "<footer" in html
 
 
+def test_french_even_for_an_english_browser(client):
+    response = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="fr"' in response.content.decode()
+    assert "Se connecter" in response.content.decode()
+
+
 def test_login_page_switches_to_english(client):
     response = client.post(
         reverse("set_language"), {"language": "en", "next": reverse("account_login")}
