@@ -1,0 +1,369 @@
+"""The case file of one person and their pathway through the programme."""
+
+import unicodedata
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from beneficiaries.pathway import (
+    EmploymentOutcome,
+    HousingOutcome,
+    NotAdmittedReason,
+    State,
+    WithdrawalReason,
+)
+from thrasos.audit.history import track_changes
+from thrasos.permissions import Sensitivity
+from thrasos.referentials.languages import LANGUAGES
+from thrasos.tenancy import TenantModel, tenant_manager
+
+
+def normalise_name(value: str) -> str:
+    """Lower case, no accents, hyphens and apostrophes as spaces, single
+    spaces: "Abdel-Rahman N’Diaye" -> "abdel rahman n diaye"."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    cleaned = "".join(c if c.isalnum() else " " for c in ascii_only.casefold())
+    return " ".join(cleaned.split())
+
+
+@track_changes
+class ReferringOrganisation(TenantModel):
+    """Directory of partners who refer candidates (reception centre, SIAO, OFII,
+    France Travail, another charity…)."""
+
+    class Kind(models.TextChoices):
+        RECEPTION_CENTRE = "reception_centre", _("Reception centre (CADA, HUDA, CPH…)")
+        SIAO = "siao", _("SIAO")
+        OFII = "ofii", _("OFII")
+        FRANCE_TRAVAIL = "france_travail", _("France Travail")
+        CHARITY = "charity", _("Charity")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("referring organisation")
+        verbose_name_plural = _("referring organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="beneficiaries_referrer_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BeneficiaryQuerySet(models.QuerySet):
+    def in_territories(self, territory_ids):
+        """None means every territory of the organisation."""
+        if territory_ids is None:
+            return self
+        return self.filter(current_territory_id__in=territory_ids)
+
+    def search(self, query: str):
+        """Accent- and case-insensitive prefix search on the names, first name
+        first or last name first. Plain range comparisons on stored normalised
+        columns: they use the (organisation, name) indexes under row-level
+        security, where LIKE or unaccent() would not (../shared/TENANCY.md)."""
+        needle = normalise_name(query)
+        if not needle:
+            return self
+        upper = needle + "\U0010ffff"  # above every UTF-8 sequence in the C collation
+        return self.filter(
+            models.Q(search_last_first__gte=needle, search_last_first__lt=upper)
+            | models.Q(search_first_last__gte=needle, search_first_last__lt=upper)
+        )
+
+
+@track_changes
+class Beneficiary(TenantModel):
+    """A beneficiary of international protection followed by the programme.
+    Every personal field says why it is kept (help text) and how sensitive it
+    is (FIELD_SENSITIVITY, used by thrasos.permissions)."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("Female")
+        MALE = "M", _("Male")
+        OTHER = "X", _("Other / not stated")
+
+    class ProtectionStatus(models.TextChoices):
+        REFUGEE = "refugee", _("Refugee")
+        SUBSIDIARY = "subsidiary", _("Subsidiary protection")
+        STATELESS = "stateless", _("Stateless")
+
+    class ResidenceDocument(models.TextChoices):
+        RESIDENT_CARD = "resident_card", _("Resident card (10 years)")
+        MULTI_YEAR = "multi_year", _("Multi-year residence permit")
+        RECEIPT = "receipt", _("Receipt (récépissé)")
+        OTHER = "other", _("Other")
+
+    class SocialSecurity(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        IN_PROGRESS = "in_progress", _("Registration in progress")
+        NONE = "none", _("Not registered")
+
+    # --- identity
+    last_name = models.CharField(
+        _("last name"), max_length=150, help_text=_("As written on official documents.")
+    )
+    first_name = models.CharField(
+        _("first names"), max_length=150, help_text=_("As written on official documents.")
+    )
+    usual_name = models.CharField(
+        _("usual name"),
+        max_length=150,
+        blank=True,
+        help_text=_("How the person wants to be called."),
+    )
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(
+        _("date of birth"), help_text=_("Adults only; duplicate detection.")
+    )
+    birth_country = CountryField(_("country of birth"), blank=True)
+    nationality = CountryField(_("nationality"), blank=True)
+    languages = ArrayField(
+        models.CharField(max_length=3, choices=LANGUAGES),
+        verbose_name=_("languages spoken"),
+        default=list,
+        blank=True,
+    )
+    preferred_language = models.CharField(
+        _("preferred language for messages"), max_length=3, choices=LANGUAGES, default="fr"
+    )
+    # --- protection
+    protection_status = models.CharField(
+        _("protection status"), max_length=20, choices=ProtectionStatus.choices
+    )
+    protection_decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    protection_reference = models.CharField(_("OFPRA/CNDA reference"), max_length=50, blank=True)
+    residence_document_type = models.CharField(
+        _("residence document"), max_length=20, choices=ResidenceDocument.choices, blank=True
+    )
+    residence_document_number = models.CharField(
+        _("residence document number"), max_length=50, blank=True
+    )
+    residence_document_expiry = models.DateField(
+        _("residence document expiry"),
+        null=True,
+        blank=True,
+        help_text=_("Reminders before it expires."),
+    )
+    # --- contact and administrative situation
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("postal address"), max_length=255, blank=True)
+    france_travail_id = models.CharField(_("France Travail id"), max_length=20, blank=True)
+    social_security = models.CharField(
+        _("social security"), max_length=20, choices=SocialSecurity.choices, blank=True
+    )
+    has_bank_account = models.BooleanField(_("bank account"), null=True, blank=True)
+    # --- referral
+    referring_organisation = models.ForeignKey(
+        ReferringOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("referring organisation"),
+        related_name="+",
+    )
+    referrer_contact = models.CharField(_("referrer contact"), max_length=200, blank=True)
+    referral_date = models.DateField(_("referral date"), default=timezone.localdate)
+    referral_reason = models.TextField(_("referral reason"), blank=True)
+    # --- follow-up
+    current_territory = models.ForeignKey(
+        "accounts.Territory",
+        on_delete=models.PROTECT,
+        verbose_name=_("territory"),
+        related_name="+",
+    )
+    referents = models.ManyToManyField(
+        "accounts.Membership",
+        through="BeneficiaryReferent",
+        related_name="+",
+        verbose_name=_("referent caseworkers"),
+        blank=True,
+    )
+    state = models.CharField(
+        _("pathway"), max_length=20, choices=State.choices, default=State.REFERRED
+    )
+    state_changed_at = models.DateTimeField(_("since"), default=timezone.now)
+    not_admitted_reason = models.CharField(
+        _("reason not admitted"), max_length=20, choices=NotAdmittedReason.choices, blank=True
+    )
+    withdrawal_reason = models.CharField(
+        _("reason for withdrawal"), max_length=20, choices=WithdrawalReason.choices, blank=True
+    )
+    exit_employment = models.CharField(
+        _("employment at exit"), max_length=30, choices=EmploymentOutcome.choices, blank=True
+    )
+    exit_housing = models.CharField(
+        _("housing at exit"), max_length=30, choices=HousingOutcome.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Normalised names, maintained on save, for search and duplicate detection.
+    search_last_first = models.CharField(max_length=310, editable=False, db_collation="C")
+    search_first_last = models.CharField(max_length=310, editable=False, db_collation="C")
+
+    objects = tenant_manager(BeneficiaryQuerySet)
+
+    FIELD_SENSITIVITY = {
+        "last_name": Sensitivity.CONTACT,
+        "first_name": Sensitivity.CONTACT,
+        "usual_name": Sensitivity.CONTACT,
+        "phone": Sensitivity.CONTACT,
+        "email": Sensitivity.CONTACT,
+        "preferred_language": Sensitivity.CONTACT,
+        "languages": Sensitivity.CONTACT,
+        "sex": Sensitivity.IDENTITY,
+        "birth_date": Sensitivity.IDENTITY,
+        "birth_country": Sensitivity.IDENTITY,
+        "nationality": Sensitivity.IDENTITY,
+        "protection_status": Sensitivity.PROTECTION,
+        "protection_decision_date": Sensitivity.PROTECTION,
+        "protection_reference": Sensitivity.PROTECTION,
+        "residence_document_type": Sensitivity.PROTECTION,
+        "residence_document_number": Sensitivity.PROTECTION,
+        "residence_document_expiry": Sensitivity.PROTECTION,
+        "address": Sensitivity.ADMINISTRATIVE,
+        "france_travail_id": Sensitivity.ADMINISTRATIVE,
+        "social_security": Sensitivity.HEALTH,
+        "has_bank_account": Sensitivity.ADMINISTRATIVE,
+        "referring_organisation": Sensitivity.PATHWAY,
+        "referrer_contact": Sensitivity.PATHWAY,
+        "referral_date": Sensitivity.PATHWAY,
+        "referral_reason": Sensitivity.PATHWAY,
+        "current_territory": Sensitivity.PATHWAY,
+        "state": Sensitivity.PATHWAY,
+        "state_changed_at": Sensitivity.PATHWAY,
+        "not_admitted_reason": Sensitivity.PATHWAY,
+        "withdrawal_reason": Sensitivity.PATHWAY,
+        "exit_employment": Sensitivity.PATHWAY,
+        "exit_housing": Sensitivity.PATHWAY,
+    }
+
+    class Meta:
+        verbose_name = _("beneficiary")
+        verbose_name_plural = _("beneficiaries")
+        indexes = [
+            models.Index(
+                fields=["organisation", "search_last_first", "id"], name="benef_search_lf"
+            ),
+            models.Index(
+                fields=["organisation", "search_first_last", "id"], name="benef_search_fl"
+            ),
+            models.Index(
+                fields=["organisation", "state", "search_last_first", "id"], name="benef_state"
+            ),
+            models.Index(
+                fields=["organisation", "current_territory", "search_last_first", "id"],
+                name="benef_territory",
+            ),
+            models.Index(fields=["organisation", "birth_date"], name="benef_birth_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        last, first = normalise_name(self.last_name), normalise_name(self.first_name)
+        self.search_last_first = f"{last} {first}".strip()
+        self.search_first_last = f"{first} {last}".strip()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "search_last_first",
+                "search_first_last",
+            }
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("beneficiaries:detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}"
+
+
+class BeneficiaryReferent(TenantModel):
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE)
+    membership = models.ForeignKey("accounts.Membership", on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary", "membership"], name="benef_referent_unique"
+            )
+        ]
+
+
+class PathwayTransition(TenantModel):
+    """One dated, attributed move along the pathway (kept forever)."""
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_state = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=State.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(_("comment"), blank=True)
+    reason = models.CharField(_("reason"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("pathway transition")
+        verbose_name_plural = _("pathway transitions")
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["organisation", "beneficiary", "at"], name="benef_transition")
+        ]
+
+
+class TerritoryMove(TenantModel):
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="moves")
+    from_territory = models.ForeignKey(
+        "accounts.Territory", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    to_territory = models.ForeignKey(
+        "accounts.Territory", on_delete=models.PROTECT, related_name="+"
+    )
+    moved_on = models.DateField(_("date"), default=timezone.localdate)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["moved_on", "id"]
+
+
+@track_changes
+class CaseNote(TenantModel):
+    class Confidentiality(models.TextChoices):
+        TEAM = "team", _("Team (caseworkers of the territory)")
+        RESTRICTED = "restricted", _("Restricted (author and coordinators)")
+
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("written"), default=timezone.now)
+    body = models.TextField(_("note"))
+    confidentiality = models.CharField(
+        _("confidentiality"),
+        max_length=20,
+        choices=Confidentiality.choices,
+        default=Confidentiality.TEAM,
+    )
+
+    class Meta:
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        ordering = ["-at", "-id"]

@@ -1,10 +1,15 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from thrasos.core.views import module_pending
+from beneficiaries import views
 
 app_name = "beneficiaries"
 
 urlpatterns = [
-    path("", module_pending, {"title": _("Beneficiaries")}, name="index"),
+    path("", views.beneficiary_list, name="index"),
+    path("nouveau/", views.beneficiary_create, name="create"),
+    path("<int:pk>/", views.beneficiary_detail, name="detail"),
+    path("<int:pk>/modifier/", views.beneficiary_edit, name="edit"),
+    path("<int:pk>/parcours/", views.beneficiary_transition, name="transition"),
+    path("<int:pk>/notes/", views.case_note_add, name="note_add"),
+    path("<int:pk>/territoire/", views.beneficiary_move, name="move"),
 ]

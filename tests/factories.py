@@ -50,3 +50,23 @@ def member(org, role: str, *, territories=(), mfa: bool = True, **user_fields):
 
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def beneficiary(org, territory, actor, **fields):
+    """A case file created through the service (state `referred`)."""
+    import datetime
+
+    from beneficiaries.services import beneficiary_create
+    from thrasos.tenancy import tenant_context
+
+    data = {
+        "last_name": "Ngoué",
+        "first_name": "Hélène",
+        "sex": "F",
+        "birth_date": datetime.date(1994, 5, 17),
+        "protection_status": "refugee",
+        "current_territory": territory,
+        **fields,
+    }
+    with tenant_context(org):
+        return beneficiary_create(actor=actor, data=data, allow_duplicate=True)

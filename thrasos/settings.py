@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
+    "django_countries",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -1,0 +1,197 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries import pathway
+from beneficiaries.models import Beneficiary, CaseNote, ReferringOrganisation
+from beneficiaries.pathway import State
+from thrasos.accounts.models import Membership, Role, Territory
+
+RECORD_FIELDS = [
+    "last_name",
+    "first_name",
+    "usual_name",
+    "sex",
+    "birth_date",
+    "birth_country",
+    "nationality",
+    "languages",
+    "preferred_language",
+    "protection_status",
+    "protection_decision_date",
+    "protection_reference",
+    "residence_document_type",
+    "residence_document_number",
+    "residence_document_expiry",
+    "phone",
+    "email",
+    "address",
+    "france_travail_id",
+    "social_security",
+    "has_bank_account",
+    "referring_organisation",
+    "referrer_contact",
+    "referral_date",
+    "referral_reason",
+]
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class BeneficiaryForm(forms.ModelForm):
+    # Querysets of tenant models are set per request (the manager raises at import).
+    referring_organisation = forms.ModelChoiceField(
+        queryset=ReferringOrganisation.objects.none(),
+        required=False,
+        label=_("Referring organisation"),
+    )
+
+    class Meta:
+        model = Beneficiary
+        fields = RECORD_FIELDS
+        widgets = {
+            "birth_date": DATE_INPUT,
+            "protection_decision_date": DATE_INPUT,
+            "residence_document_expiry": DATE_INPUT,
+            "referral_date": DATE_INPUT,
+            "languages": forms.SelectMultiple(attrs={"size": 6}),
+            "referral_reason": forms.Textarea(attrs={"rows": 3}),
+            "has_bank_account": forms.NullBooleanSelect,
+        }
+
+    def __init__(self, *args, territories=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referring_organisation"].queryset = ReferringOrganisation.objects.filter(
+            is_active=True
+        )
+
+
+class BeneficiaryCreateForm(BeneficiaryForm):
+    current_territory = forms.ModelChoiceField(
+        queryset=Territory.objects.none(), label=_("Territory")
+    )
+    referents = forms.ModelMultipleChoiceField(
+        queryset=Membership.objects.none(),
+        required=False,
+        label=_("Referent caseworkers"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    confirm_not_duplicate = forms.BooleanField(
+        required=False,
+        label=_("I checked: this is another person with the same name and date of birth."),
+    )
+
+    class Meta(BeneficiaryForm.Meta):
+        fields = ["current_territory", *RECORD_FIELDS]
+
+    def __init__(self, *args, territory_ids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        territories = Territory.objects.filter(is_active=True)
+        if territory_ids is not None:
+            territories = territories.filter(pk__in=territory_ids)
+        self.fields["current_territory"].queryset = territories
+        self.fields["referents"].queryset = (
+            Membership.objects.filter(is_active=True, role__in=[Role.CASEWORKER, Role.COORDINATOR])
+            .select_related("user")
+            .order_by("user__last_name")
+        )
+        self.fields["referents"].label_from_instance = lambda m: m.user.get_full_name()
+
+
+class TransitionForm(forms.Form):
+    to_state = forms.ChoiceField(label=_("New stage"), choices=())
+    not_admitted_reason = forms.ChoiceField(
+        label=_("Reason not admitted"),
+        required=False,
+        choices=[("", "—"), *pathway.NotAdmittedReason.choices],
+    )
+    withdrawal_reason = forms.ChoiceField(
+        label=_("Reason for withdrawal"),
+        required=False,
+        choices=[("", "—"), *pathway.WithdrawalReason.choices],
+    )
+    exit_employment = forms.ChoiceField(
+        label=_("Employment at exit"),
+        required=False,
+        choices=[("", "—"), *pathway.EmploymentOutcome.choices],
+    )
+    exit_housing = forms.ChoiceField(
+        label=_("Housing at exit"),
+        required=False,
+        choices=[("", "—"), *pathway.HousingOutcome.choices],
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, beneficiary, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_state"].choices = [
+            (s, State(s).label) for s in pathway.allowed_targets(beneficiary.state)
+        ]
+
+    def transition_request(self):
+        from beneficiaries.services import TransitionRequest
+
+        data = self.cleaned_data
+        target = data["to_state"]
+        reason = {
+            State.NOT_ADMITTED: data.get("not_admitted_reason", ""),
+            State.WITHDRAWN: data.get("withdrawal_reason", ""),
+        }.get(target, "")
+        return TransitionRequest(
+            to_state=target,
+            comment=data.get("comment", ""),
+            reason=reason,
+            exit_employment=data.get("exit_employment", ""),
+            exit_housing=data.get("exit_housing", ""),
+        )
+
+
+class CaseNoteForm(forms.ModelForm):
+    class Meta:
+        model = CaseNote
+        fields = ["body", "confidentiality"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+
+
+class MoveForm(forms.Form):
+    territory = forms.ModelChoiceField(queryset=Territory.objects.none(), label=_("New territory"))
+    moved_on = forms.DateField(label=_("Date of the move"), widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = Territory.objects.filter(is_active=True)
+
+
+class ListFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    state = forms.ChoiceField(
+        label=_("Stage"), required=False, choices=[("", _("All")), *State.choices]
+    )
+    territory = forms.ModelChoiceField(
+        label=_("Territory"),
+        required=False,
+        queryset=Territory.objects.none(),
+        empty_label=_("All"),
+    )
+    referent = forms.ModelChoiceField(
+        label=_("Referent"),
+        required=False,
+        queryset=Membership.objects.none(),
+        empty_label=_("All"),
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[("name", _("Name")), ("recent", _("Most recent change"))],
+    )
+
+    def __init__(self, *args, territory_ids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        territories = Territory.objects.all()
+        if territory_ids is not None:
+            territories = territories.filter(pk__in=territory_ids)
+        self.fields["territory"].queryset = territories
+        self.fields["referent"].queryset = Membership.objects.filter(
+            role__in=[Role.CASEWORKER, Role.COORDINATOR]
+        ).select_related("user")
+        self.fields["referent"].label_from_instance = lambda m: m.user.get_full_name()

@@ -1,0 +1,130 @@
+"""Reads of case files, always through the member's scope."""
+
+import base64
+import json
+from dataclasses import dataclass
+from itertools import chain
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from beneficiaries.models import Beneficiary, CaseNote
+from thrasos import permissions
+
+
+def beneficiaries_for(membership):
+    """The case files a member may open: admins and coordinators all of the
+    organisation, caseworkers those of their territories. Volunteers and
+    managers: none (404), whatever the id."""
+    if not permissions.can_open_case_files(membership):
+        raise Http404
+    return Beneficiary.objects.in_territories(permissions.territory_ids(membership))
+
+
+def beneficiary_get(membership, pk: int) -> Beneficiary:
+    """404 alike for a missing record, another organisation's, or one outside
+    the member's territories."""
+    return get_object_or_404(
+        beneficiaries_for(membership).select_related("current_territory", "referring_organisation"),
+        pk=pk,
+    )
+
+
+SORTS = {
+    # name: (ordering fields, keys read from a row)
+    "name": (("search_last_first", "id"), ("search_last_first", "id")),
+    "recent": (("-state_changed_at", "-id"), ("state_changed_at", "id")),
+}
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def _encode(values) -> str:
+    raw = json.dumps([v.isoformat() if hasattr(v, "isoformat") else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str):
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(values, list) or len(values) != 2:
+        return None
+    return values
+
+
+def _after(queryset, ordering, values, *, forward: bool):
+    """Rows strictly after (or before) `values` in `ordering` (keyset)."""
+    (first, second) = ordering
+    descending = first.startswith("-")
+    field, id_field = first.lstrip("-"), second.lstrip("-")
+    greater = forward != descending
+    op = "gt" if greater else "lt"
+    return queryset.filter(
+        Q(**{f"{field}__{op}": values[0]}) | Q(**{field: values[0], f"{id_field}__{op}": values[1]})
+    )
+
+
+def paginate(queryset, *, sort: str, after: str | None, before: str | None, size: int = 50) -> Page:
+    """Keyset pagination: as fast on page 1,000 as on page 1 (no OFFSET, no
+    COUNT)."""
+    ordering, keys = SORTS.get(sort, SORTS["name"])
+    if before and (values := _decode(before)):
+        reversed_ordering = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in ordering)
+        rows = list(
+            _after(queryset, ordering, values, forward=False).order_by(*reversed_ordering)[
+                : size + 1
+            ]
+        )
+        has_more = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        return Page(
+            rows=rows,
+            next_cursor=_encode([getattr(rows[-1], k) for k in keys]) if rows else None,
+            previous_cursor=_encode([getattr(rows[0], k) for k in keys]) if has_more else None,
+        )
+    values = _decode(after) if after else None
+    page_qs = _after(queryset, ordering, values, forward=True) if values else queryset
+    rows = list(page_qs.order_by(*ordering)[: size + 1])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    return Page(
+        rows=rows,
+        next_cursor=_encode([getattr(rows[-1], k) for k in keys]) if has_more else None,
+        previous_cursor=_encode([getattr(rows[0], k) for k in keys]) if values and rows else None,
+    )
+
+
+def visible_notes(beneficiary: Beneficiary, membership):
+    """Restricted notes: their author, admins and coordinators only."""
+    notes = beneficiary.notes.select_related("author")
+    if permissions.sees_all_territories(membership):
+        return notes
+    return notes.filter(
+        Q(confidentiality=CaseNote.Confidentiality.TEAM) | Q(author_id=membership.user_id)
+    )
+
+
+def timeline(beneficiary: Beneficiary, membership) -> list[dict]:
+    """Everything that happened to the person, newest first. Later modules add
+    their events here."""
+    transitions = (
+        {"at": t.at, "kind": "transition", "object": t}
+        for t in beneficiary.transitions.select_related("actor")
+    )
+    moves = (
+        {"at": m.at, "kind": "move", "object": m}
+        for m in beneficiary.moves.select_related("from_territory", "to_territory", "actor")
+    )
+    notes = (
+        {"at": n.at, "kind": "note", "object": n} for n in visible_notes(beneficiary, membership)
+    )
+    return sorted(chain(transitions, moves, notes), key=lambda e: e["at"], reverse=True)

@@ -1,0 +1,176 @@
+"""Every write on a case file goes through these functions."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beneficiaries import pathway
+from beneficiaries.models import (
+    Beneficiary,
+    BeneficiaryReferent,
+    CaseNote,
+    PathwayTransition,
+    TerritoryMove,
+    normalise_name,
+)
+from beneficiaries.pathway import State
+from thrasos.accounts.models import Membership, Territory, User
+
+
+def possible_duplicates(*, last_name: str, first_name: str, birth_date, exclude_pk=None):
+    """Same normalised names (either order) and same date of birth."""
+    names = {
+        f"{normalise_name(last_name)} {normalise_name(first_name)}".strip(),
+        f"{normalise_name(first_name)} {normalise_name(last_name)}".strip(),
+    }
+    found = Beneficiary.objects.filter(birth_date=birth_date, search_last_first__in=names)
+    if exclude_pk:
+        found = found.exclude(pk=exclude_pk)
+    return found
+
+
+@transaction.atomic
+def beneficiary_create(
+    *, actor: User, data: dict, referents: list[Membership] = (), allow_duplicate: bool = False
+) -> Beneficiary:
+    """Create a case file in the `referred` state. Refuses a probable
+    duplicate unless `allow_duplicate` (the user saw the warning)."""
+    beneficiary = Beneficiary(**data)
+    beneficiary.full_clean(exclude=["organisation", "search_last_first", "search_first_last"])
+    if (
+        not allow_duplicate
+        and possible_duplicates(
+            last_name=beneficiary.last_name,
+            first_name=beneficiary.first_name,
+            birth_date=beneficiary.birth_date,
+        ).exists()
+    ):
+        raise ValidationError(
+            _("A person with the same name and date of birth already has a case file."),
+            code="duplicate",
+        )
+    beneficiary.state = State.REFERRED
+    beneficiary.state_changed_at = timezone.now()
+    beneficiary.save()
+    PathwayTransition.objects.create(
+        beneficiary=beneficiary, from_state="", to_state=State.REFERRED, actor=actor
+    )
+    TerritoryMove.objects.create(
+        beneficiary=beneficiary,
+        from_territory=None,
+        to_territory=beneficiary.current_territory,
+        moved_on=beneficiary.referral_date,
+        actor=actor,
+    )
+    BeneficiaryReferent.objects.bulk_create(
+        BeneficiaryReferent(
+            organisation_id=beneficiary.organisation_id, beneficiary=beneficiary, membership=m
+        )
+        for m in referents
+    )
+    return beneficiary
+
+
+@transaction.atomic
+def beneficiary_update(*, actor: User, beneficiary: Beneficiary, data: dict) -> Beneficiary:
+    """Edit the record. The pathway state and the territory have their own
+    services (dated events)."""
+    for protected in ("state", "current_territory", "organisation"):
+        data.pop(protected, None)
+    for field, value in data.items():
+        setattr(beneficiary, field, value)
+    beneficiary.full_clean(exclude=["organisation", "search_last_first", "search_first_last"])
+    beneficiary.save()
+    return beneficiary
+
+
+@dataclass(frozen=True)
+class TransitionRequest:
+    to_state: str
+    comment: str = ""
+    reason: str = ""
+    exit_employment: str = ""
+    exit_housing: str = ""
+
+
+@transaction.atomic
+def beneficiary_transition(
+    *, actor: User, beneficiary: Beneficiary, request: TransitionRequest
+) -> PathwayTransition:
+    """Move along the pathway. Only the transitions of pathway.ALLOWED are
+    accepted; the others are refused with a message saying why."""
+    locked = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
+    target = request.to_state
+    if target not in State.values:
+        raise ValidationError(_("Unknown pathway state."), code="unknown_state")
+    if target not in pathway.ALLOWED[locked.state]:
+        raise ValidationError(
+            _("A person who is “%(current)s” cannot become “%(target)s”.")
+            % {"current": State(locked.state).label, "target": State(target).label},
+            code="illegal_transition",
+        )
+    if target == State.NOT_ADMITTED and request.reason not in pathway.NotAdmittedReason.values:
+        raise ValidationError({"reason": _("Give the reason why the person is not admitted.")})
+    if target == State.WITHDRAWN and request.reason not in pathway.WithdrawalReason.values:
+        raise ValidationError({"reason": _("Give the reason for the withdrawal.")})
+    if target == State.EXITED:
+        errors = {}
+        if request.exit_employment not in pathway.EmploymentOutcome.values:
+            errors["exit_employment"] = _("Give the employment situation at exit.")
+        if request.exit_housing not in pathway.HousingOutcome.values:
+            errors["exit_housing"] = _("Give the housing situation at exit.")
+        if errors:
+            raise ValidationError(errors)
+    transition = PathwayTransition.objects.create(
+        beneficiary=locked,
+        from_state=locked.state,
+        to_state=target,
+        actor=actor,
+        comment=request.comment,
+        reason=request.reason if target in pathway.NEEDS_REASON else "",
+    )
+    locked.state = target
+    locked.state_changed_at = transition.at
+    if target == State.NOT_ADMITTED:
+        locked.not_admitted_reason = request.reason
+    elif target == State.WITHDRAWN:
+        locked.withdrawal_reason = request.reason
+    elif target == State.EXITED:
+        locked.exit_employment = request.exit_employment
+        locked.exit_housing = request.exit_housing
+    locked.save()
+    beneficiary.refresh_from_db()
+    return transition
+
+
+@transaction.atomic
+def beneficiary_move(
+    *, actor: User, beneficiary: Beneficiary, territory: Territory, moved_on=None
+) -> TerritoryMove:
+    if territory.pk == beneficiary.current_territory_id:
+        raise ValidationError({"territory": _("The person is already in this territory.")})
+    move = TerritoryMove.objects.create(
+        beneficiary=beneficiary,
+        from_territory_id=beneficiary.current_territory_id,
+        to_territory=territory,
+        moved_on=moved_on or timezone.localdate(),
+        actor=actor,
+    )
+    beneficiary.current_territory = territory
+    beneficiary.save(update_fields=["current_territory"])
+    return move
+
+
+@transaction.atomic
+def case_note_add(
+    *, actor: User, beneficiary: Beneficiary, body: str, confidentiality: str
+) -> CaseNote:
+    note = CaseNote(
+        beneficiary=beneficiary, author=actor, body=body.strip(), confidentiality=confidentiality
+    )
+    note.full_clean(exclude=["organisation"])
+    note.save()
+    return note

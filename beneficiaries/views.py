@@ -1,0 +1,189 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from beneficiaries import selectors, services
+from beneficiaries.forms import (
+    BeneficiaryCreateForm,
+    BeneficiaryForm,
+    CaseNoteForm,
+    ListFilterForm,
+    MoveForm,
+    TransitionForm,
+)
+from beneficiaries.models import BeneficiaryReferent
+from thrasos import permissions
+from thrasos.audit.services import access_log_for_request
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(field if field in form.fields else None, e)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def beneficiary_list(request):
+    queryset = selectors.beneficiaries_for(request.membership)
+    territory_ids = permissions.territory_ids(request.membership)
+    form = ListFilterForm(request.GET or None, territory_ids=territory_ids)
+    sort = "name"
+    if form.is_valid():
+        data = form.cleaned_data
+        queryset = queryset.search(data["q"])
+        if data["state"]:
+            queryset = queryset.filter(state=data["state"])
+        if data["territory"]:
+            queryset = queryset.filter(current_territory=data["territory"])
+        if data["referent"]:
+            queryset = queryset.filter(
+                pk__in=BeneficiaryReferent.objects.filter(membership=data["referent"]).values(
+                    "beneficiary_id"
+                )
+            )
+        sort = data["sort"] or "name"
+    page = selectors.paginate(
+        queryset.select_related("current_territory"),
+        sort=sort,
+        after=request.GET.get("apres"),
+        before=request.GET.get("avant"),
+    )
+    query = request.GET.copy()
+    query.pop("apres", None)
+    query.pop("avant", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = (
+        "beneficiaries/includes/_results.html"
+        if request.headers.get("HX-Request")
+        else "beneficiaries/list.html"
+    )
+    return render(request, template, context)
+
+
+def beneficiary_create(request):
+    selectors.beneficiaries_for(request.membership)  # 404 for roles without case files
+    territory_ids = permissions.territory_ids(request.membership)
+    form = BeneficiaryCreateForm(request.POST or None, territory_ids=territory_ids)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in {"referents", "confirm_not_duplicate"}
+        }
+        try:
+            beneficiary = services.beneficiary_create(
+                actor=request.user,
+                data=data,
+                referents=list(form.cleaned_data["referents"]),
+                allow_duplicate=form.cleaned_data["confirm_not_duplicate"],
+            )
+        except ValidationError as error:
+            if getattr(error, "code", None) == "duplicate":
+                duplicates = list(
+                    services.possible_duplicates(
+                        last_name=data["last_name"],
+                        first_name=data["first_name"],
+                        birth_date=data["birth_date"],
+                    ).select_related("current_territory")
+                )
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Case file created."))
+            return redirect(beneficiary)
+    return render(request, "beneficiaries/create.html", {"form": form, "duplicates": duplicates})
+
+
+def beneficiary_detail(request, pk: int):
+    beneficiary = selectors.beneficiary_get(request.membership, pk)
+    access_log_for_request(request, beneficiary)
+    return render(
+        request,
+        "beneficiaries/detail.html",
+        {
+            "b": beneficiary,
+            "referents": BeneficiaryReferent.objects.filter(beneficiary=beneficiary).select_related(
+                "membership__user"
+            ),
+            "timeline": selectors.timeline(beneficiary, request.membership),
+            "transition_form": TransitionForm(beneficiary=beneficiary),
+            "note_form": CaseNoteForm(),
+            "move_form": MoveForm(),
+        },
+    )
+
+
+def beneficiary_edit(request, pk: int):
+    beneficiary = selectors.beneficiary_get(request.membership, pk)
+    form = BeneficiaryForm(request.POST or None, instance=beneficiary)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.beneficiary_update(
+                actor=request.user, beneficiary=beneficiary, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Case file saved."))
+            return redirect(beneficiary)
+    return render(request, "beneficiaries/edit.html", {"form": form, "b": beneficiary})
+
+
+@require_POST
+def beneficiary_transition(request, pk: int):
+    beneficiary = selectors.beneficiary_get(request.membership, pk)
+    form = TransitionForm(request.POST, beneficiary=beneficiary)
+    if form.is_valid():
+        try:
+            services.beneficiary_transition(
+                actor=request.user, beneficiary=beneficiary, request=form.transition_request()
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Pathway updated."))
+            return redirect(beneficiary)
+    return render(
+        request, "beneficiaries/transition.html", {"form": form, "b": beneficiary}, status=400
+    )
+
+
+@require_POST
+def case_note_add(request, pk: int):
+    beneficiary = selectors.beneficiary_get(request.membership, pk)
+    form = CaseNoteForm(request.POST)
+    if form.is_valid():
+        services.case_note_add(actor=request.user, beneficiary=beneficiary, **form.cleaned_data)
+        messages.success(request, _("Note added."))
+        return redirect(beneficiary)
+    return render(request, "beneficiaries/note.html", {"form": form, "b": beneficiary}, status=400)
+
+
+@require_POST
+def beneficiary_move(request, pk: int):
+    beneficiary = selectors.beneficiary_get(request.membership, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        territory = form.cleaned_data["territory"]
+        allowed = permissions.territory_ids(request.membership)
+        if allowed is not None and territory.pk not in allowed:
+            form.add_error("territory", _("You can only move a person to one of your territories."))
+        else:
+            try:
+                services.beneficiary_move(
+                    actor=request.user,
+                    beneficiary=beneficiary,
+                    territory=territory,
+                    moved_on=form.cleaned_data["moved_on"],
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Territory changed."))
+                return redirect(beneficiary)
+    return render(request, "beneficiaries/move.html", {"form": form, "b": beneficiary}, status=400)
