@@ -91,4 +91,7 @@ def territory_ids(membership: Membership) -> frozenset[int] | None:
     organisation's. Caseworkers and volunteers are bound to their territories."""
     if sees_all_territories(membership):
         return None
-    return frozenset(membership.territories.values_list("id", flat=True))
+    # Asked several times per request: remembered on the membership object.
+    if not hasattr(membership, "_territory_ids"):
+        membership._territory_ids = frozenset(membership.territories.values_list("id", flat=True))
+    return membership._territory_ids
