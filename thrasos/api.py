@@ -4,7 +4,10 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from beneficiaries.api.views import BeneficiaryViewSet
+
 router = DefaultRouter()
+router.register("beneficiaires", BeneficiaryViewSet, basename="beneficiary")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,107 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django_countries.serializers import CountryFieldMixin
+from rest_framework import serializers
+
+from beneficiaries import pathway
+from beneficiaries.models import Beneficiary, CaseNote
+from thrasos import permissions
+from thrasos.accounts.models import Territory
+
+RECORD_FIELDS = list(Beneficiary.FIELD_SENSITIVITY)
+
+
+class PolicyFieldsMixin:
+    """Only the fields the member's role may read (thrasos.permissions)."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        membership = self.context["request"].membership
+        readable = set(permissions.readable_fields(membership.role, instance.FIELD_SENSITIVITY)) | {
+            "id",
+            "url",
+        }
+        return {k: v for k, v in data.items() if k in readable}
+
+
+class TenantPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """Related objects of the current tenant only (the queryset is evaluated
+    per request, inside the tenant)."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.all()
+
+
+class BeneficiaryListSerializer(PolicyFieldsMixin, serializers.ModelSerializer):
+    current_territory = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Beneficiary
+        fields = [
+            "id",
+            "last_name",
+            "first_name",
+            "birth_date",
+            "state",
+            "state_changed_at",
+            "current_territory",
+        ]
+
+
+class BeneficiarySerializer(PolicyFieldsMixin, CountryFieldMixin, serializers.ModelSerializer):
+    current_territory = TenantPrimaryKeyField(Territory)
+    referring_organisation = TenantPrimaryKeyField(
+        Beneficiary._meta.get_field("referring_organisation").related_model,
+        required=False,
+        allow_null=True,
+    )
+    state = serializers.CharField(read_only=True)
+    state_changed_at = serializers.DateTimeField(read_only=True)
+
+    class Meta:
+        model = Beneficiary
+        fields = ["id", *RECORD_FIELDS]
+        read_only_fields = [
+            "not_admitted_reason",
+            "withdrawal_reason",
+            "exit_employment",
+            "exit_housing",
+        ]
+
+    def validate_current_territory(self, territory):
+        allowed = permissions.territory_ids(self.context["request"].membership)
+        if allowed is not None and territory.pk not in allowed:
+            raise serializers.ValidationError("Ce territoire n’est pas l’un des vôtres.")
+        if self.instance is not None and territory.pk != self.instance.current_territory_id:
+            raise serializers.ValidationError(
+                "Le changement de territoire passe par l’action « move »."
+            )
+        return territory
+
+
+class TransitionSerializer(serializers.Serializer):
+    to_state = serializers.ChoiceField(choices=pathway.State.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    exit_employment = serializers.CharField(required=False, allow_blank=True, default="")
+    exit_housing = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CaseNoteSerializer(serializers.ModelSerializer):
+    author = serializers.StringRelatedField()
+
+    class Meta:
+        model = CaseNote
+        fields = ["id", "at", "author", "body", "confidentiality"]
+        read_only_fields = ["id", "at", "author"]
+
+
+def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(error, "error_dict"):
+        return serializers.ValidationError(
+            {k: [m for e in v for m in e.messages] for k, v in error.error_dict.items()}
+        )
+    return serializers.ValidationError({"detail": error.messages})

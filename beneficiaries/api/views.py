@@ -1,0 +1,103 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from beneficiaries import selectors, services
+from beneficiaries.api.serializers import (
+    BeneficiaryListSerializer,
+    BeneficiarySerializer,
+    CaseNoteSerializer,
+    TransitionSerializer,
+    as_drf_error,
+)
+from beneficiaries.services import TransitionRequest
+from thrasos.audit.services import access_log_for_request
+
+
+class NamePagination(CursorPagination):
+    ordering = ("search_last_first", "id")
+    page_size = 50
+
+
+class BeneficiaryViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Case files of the current organisation, within the member's scope.
+    Volunteers and managers get 404."""
+
+    pagination_class = NamePagination
+
+    def get_queryset(self):
+        queryset = selectors.beneficiaries_for(self.request.membership).select_related(
+            "current_territory"
+        )
+        if query := self.request.query_params.get("q"):
+            queryset = queryset.search(query)
+        if state := self.request.query_params.get("state"):
+            queryset = queryset.filter(state=state)
+        return queryset
+
+    def get_serializer_class(self):
+        return BeneficiaryListSerializer if self.action == "list" else BeneficiarySerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        access_log_for_request(request, self.get_object(), detail="api")
+        return response
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.beneficiary_create(
+                actor=self.request.user,
+                data=dict(serializer.validated_data),
+                allow_duplicate=self.request.query_params.get("allow_duplicate") == "true",
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from None
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("current_territory", None)
+        try:
+            services.beneficiary_update(
+                actor=self.request.user, beneficiary=serializer.instance, data=data
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from None
+
+    @extend_schema(request=TransitionSerializer, responses=BeneficiarySerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        beneficiary = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.beneficiary_transition(
+                actor=request.user,
+                beneficiary=beneficiary,
+                request=TransitionRequest(**serializer.validated_data),
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from None
+        return Response(BeneficiarySerializer(beneficiary, context={"request": request}).data)
+
+    @extend_schema(request=CaseNoteSerializer, responses=CaseNoteSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def notes(self, request, pk=None):
+        beneficiary = self.get_object()
+        if request.method == "POST":
+            serializer = CaseNoteSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            note = services.case_note_add(
+                actor=request.user, beneficiary=beneficiary, **serializer.validated_data
+            )
+            return Response(CaseNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+        notes = selectors.visible_notes(beneficiary, request.membership)
+        return Response(CaseNoteSerializer(notes, many=True).data)
