@@ -272,6 +272,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "thrasos.referentials.languages.LANGUAGES",
+        "CountryEnum": "django_countries.countries",
+        "PathwayStateEnum": "beneficiaries.pathway.State",
+    },
 }
 
 # --- logging ------------------------------------------------------------------------

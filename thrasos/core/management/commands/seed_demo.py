@@ -115,7 +115,33 @@ class Command(BaseCommand):
         with transaction.atomic():
             organisations = self.seed_organisations()
             self.seed_users(organisations)
-        self.stdout.write(f"  demo data ready: {len(organisations)} organisations")
+            created = self.seed_case_files(organisations)
+        self.stdout.write(
+            f"  demo data ready: {len(organisations)} organisations, {created} new case files"
+        )
+
+    def seed_case_files(self, organisations) -> int:
+        from beneficiaries.demo import seed_beneficiaries
+
+        created = 0
+        for slug, count in (("hh-urgence", 150), ("solidarite-occitanie", 30)):
+            with tenant_context(organisations[slug]):
+                caseworkers = list(
+                    Membership.objects.filter(role=Role.CASEWORKER).select_related("user")
+                )
+                actor = (
+                    caseworkers[0].user
+                    if caseworkers
+                    else Membership.objects.filter(role=Role.ADMIN).first().user
+                )
+                created += seed_beneficiaries(
+                    actor=actor,
+                    territories=list(Territory.objects.order_by("name")),
+                    referents=caseworkers,
+                    count=count,
+                    seed=len(slug),
+                )
+        return created
 
     def seed_organisations(self) -> dict[str, Organisation]:
         organisations = {}

@@ -1,0 +1,31 @@
+import pytest
+from django.core.management import call_command
+
+from beneficiaries.models import Beneficiary
+from beneficiaries.pathway import State
+from thrasos.accounts.models import Membership, Organisation, Role
+from thrasos.tenancy import tenant_context
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_covers_every_role_and_state_and_is_idempotent(capsys):
+    call_command("seed_demo", allow_production=True)
+    call_command("seed_demo", allow_production=True)
+    organisation = Organisation.objects.get(slug="hh-urgence")
+    with tenant_context(organisation):
+        assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+        assert Beneficiary.objects.count() == 150
+        assert set(Beneficiary.objects.values_list("state", flat=True)) == set(State.values)
+        names = set(Beneficiary.objects.values_list("last_name", flat=True))
+    assert {"Abdel-Rahman", "N’Diaye", "Öztürk", "Tesfaye", "Stanekzai"} <= names
+    with tenant_context(Organisation.objects.get(slug="solidarite-occitanie")):
+        assert Beneficiary.objects.count() == 30
+
+
+def test_demo_data_is_refused_in_production(settings):
+    from django.core.management import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="Refusing to load demo data"):
+        call_command("seed_demo")
