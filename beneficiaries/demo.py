@@ -5,6 +5,8 @@ of the pathway, notes. Deterministic: the same data on every machine."""
 import datetime
 import random
 
+from django.utils import timezone
+
 from beneficiaries import services
 from beneficiaries.models import Beneficiary, ReferringOrganisation
 from beneficiaries.pathway import (
@@ -17,49 +19,102 @@ from beneficiaries.pathway import (
 )
 from beneficiaries.services import TransitionRequest
 
-PEOPLE = [
-    # (last name, first name, sex, nationality, languages)
-    ("Abdel-Rahman", "Mohamed", "M", "SD", ["apd", "ar"]),
-    ("Adam Ishag", "Abdelrahman", "M", "SD", ["apd", "ar"]),
-    ("Abakar", "Hawa", "F", "SD", ["apd", "ar", "fr"]),
-    ("Yagoub", "Musa", "M", "SD", ["apd"]),
-    ("Osman", "Amna", "F", "SD", ["apd", "en"]),
-    ("Mahamat", "Adam", "M", "TD", ["ar", "fr"]),
-    ("Noori", "Ahmad Shah", "M", "AF", ["prs", "ps"]),
-    ("Ahmadzai", "Mariam", "F", "AF", ["ps", "prs"]),
-    ("Hakimi", "Farid", "M", "AF", ["prs", "fa"]),
-    ("Rahimi", "Zahra", "F", "AF", ["prs"]),
-    ("Safi", "Gul Ahmad", "M", "AF", ["ps"]),
-    ("Stanekzai", "Shafiqullah", "M", "AF", ["ps", "en"]),
-    ("Karimi", "Nazanin", "F", "IR", ["fa", "en"]),
-    ("Tesfaye", "Yohannes", "M", "ER", ["ti", "am"]),
-    ("Haile", "Selam", "F", "ER", ["ti"]),
-    ("Gebremedhin", "Semhar", "F", "ER", ["ti", "ar"]),
-    ("Kidane", "Filmon", "M", "ER", ["ti", "en"]),
-    ("Berhane", "Senait", "F", "ER", ["ti"]),
-    ("Tekle", "Mehari", "M", "ER", ["ti", "am"]),
-    ("Al-Hassan", "Fatima", "F", "SY", ["ar", "en"]),
-    ("Al-Khatib", "Rami", "M", "SY", ["ar"]),
-    ("Ben Youssef", "Ahmed", "M", "SY", ["ar", "fr"]),
-    ("El Amrani", "Yasmine", "F", "SY", ["ar", "fr"]),
-    ("Abdel-Kader", "Omar", "M", "IQ", ["ar", "ku"]),
-    ("N’Diaye", "Aïssatou", "F", "GN", ["ff", "fr"]),
-    ("Diallo", "Mamadou Saliou", "M", "GN", ["ff", "fr"]),
-    ("Koné", "Sékou", "M", "ML", ["bm", "fr"]),
-    ("Traoré", "Fatoumata", "F", "ML", ["bm", "fr"]),
-    ("D’Almeida", "Joël", "M", "CD", ["ln", "fr"]),
-    ("Mukendi", "Grâce", "F", "CD", ["ln", "fr", "sw"]),
-    ("Öztürk", "Zeynep", "F", "TR", ["tr", "ku"]),
-    ("Kovalenko", "Olena", "F", "UA", ["uk", "ru"]),
-    ("Beridze", "Giorgi", "M", "GE", ["ka", "ru"]),
-    ("Hussain", "Bilal", "M", "PK", ["ur", "en"]),
-    ("Rahman", "Nusrat", "F", "BD", ["bn", "en"]),
-    ("Sivakumar", "Tharshan", "M", "LK", ["ta", "en"]),
-    ("Farah", "Hodan", "F", "SO", ["so", "ar"]),
-    ("Tadesse", "Meseret", "F", "ET", ["am", "om"]),
-    ("Hoxha", "Arben", "M", "AL", ["sq"]),
-    ("Dubois", "Hélène", "F", "", ["fr"]),
+# Cultural groups: nationality, languages, last names, women's and men's first
+# names. Names are combined within a group, so that 150 people are distinct.
+GROUPS = [
+    (
+        "SD",
+        ["apd", "ar"],
+        ["Abdel-Rahman", "Adam Ishag", "Abakar", "Yagoub", "Osman", "Idriss"],
+        ["Hawa", "Amna", "Fatna", "Khadija"],
+        ["Mohamed", "Abdelrahman", "Musa", "Adam", "Ibrahim"],
+    ),
+    (
+        "AF",
+        ["prs", "ps"],
+        ["Noori", "Ahmadzai", "Hakimi", "Rahimi", "Safi", "Stanekzai", "Popal"],
+        ["Mariam", "Zahra", "Fereshta", "Shabnam"],
+        ["Ahmad Shah", "Farid", "Gul Ahmad", "Shafiqullah", "Jawad"],
+    ),
+    (
+        "ER",
+        ["ti", "am"],
+        ["Tesfaye", "Haile", "Gebremedhin", "Kidane", "Berhane", "Tekle"],
+        ["Selam", "Semhar", "Senait", "Helen", "Yordanos"],
+        ["Yohannes", "Filmon", "Mehari", "Dawit", "Robel"],
+    ),
+    (
+        "SY",
+        ["ar", "en"],
+        ["Al-Hassan", "Al-Khatib", "Ben Youssef", "El Amrani", "Haddad"],
+        ["Fatima", "Yasmine", "Rania", "Nour"],
+        ["Rami", "Ahmed", "Omar", "Khaled"],
+    ),
+    (
+        "GN",
+        ["ff", "fr"],
+        ["N’Diaye", "Diallo", "Barry", "Bah", "Sow"],
+        ["Aïssatou", "Mariama", "Hadja"],
+        ["Mamadou Saliou", "Alpha Oumar", "Thierno"],
+    ),
+    (
+        "ML",
+        ["bm", "fr"],
+        ["Koné", "Traoré", "Keïta", "Coulibaly"],
+        ["Fatoumata", "Awa", "Kadiatou"],
+        ["Sékou", "Moussa", "Bakary"],
+    ),
+    (
+        "CD",
+        ["ln", "fr"],
+        ["D’Almeida", "Mukendi", "Kabila", "Tshibanda"],
+        ["Grâce", "Bénédicte", "Chantal"],
+        ["Joël", "Patrick", "Héritier"],
+    ),
+    (
+        "TR",
+        ["tr", "ku"],
+        ["Öztürk", "Yılmaz", "Şahin", "Çelik"],
+        ["Zeynep", "Elif", "Gülşen"],
+        ["Mehmet", "Emre", "Rıza"],
+    ),
+    (
+        "UA",
+        ["uk", "ru"],
+        ["Kovalenko", "Shevchenko", "Bondarenko"],
+        ["Olena", "Iryna", "Oksana"],
+        ["Andriy", "Serhiy", "Taras"],
+    ),
+    (
+        "ET",
+        ["am", "om"],
+        ["Tadesse", "Bekele", "Girma"],
+        ["Meseret", "Tigist", "Hiwot"],
+        ["Abebe", "Solomon", "Yonas"],
+    ),
+    (
+        "",
+        ["fr"],
+        ["Dubois", "Le Goff", "Lefèvre", "Moreau-Lemaître"],
+        ["Hélène", "Françoise", "Zoé"],
+        ["Jérôme", "François", "Loïc"],
+    ),
 ]
+
+
+def people(rng: random.Random, count: int) -> list[tuple]:
+    seen, result = set(), []
+    while len(result) < count:
+        nationality, languages, last_names, women, men = rng.choice(GROUPS)
+        sex = rng.choice("FM")
+        first = rng.choice(women if sex == "F" else men)
+        last = rng.choice(last_names)
+        if (last, first) in seen:
+            continue
+        seen.add((last, first))
+        result.append((last, first, sex, nationality, languages))
+    return result
+
 
 REFERRERS = [
     ("SIAO de la Gironde", ReferringOrganisation.Kind.SIAO, "Bordeaux"),
@@ -120,11 +175,12 @@ def seed_beneficiaries(*, actor, territories, referents, count: int, seed: int) 
     ]
     scale = count / sum(DISTRIBUTION.values())
     states = [s for s, n in DISTRIBUTION.items() for _ in range(max(1, round(n * scale)))][:count]
-    today = datetime.date(2026, 11, 1)
-    for i, state in enumerate(states):
-        last, first, sex, nationality, languages = PEOPLE[i % len(PEOPLE)]
-        if i >= len(PEOPLE):
-            first = f"{first} {('Jr', 'II', 'Aîné', 'Cadet')[i // len(PEOPLE) % 4]}"
+    today = timezone.localdate()
+    for i, (state, person) in enumerate(zip(states, people(rng, len(states)), strict=True)):
+        last, first, sex, nationality, languages = person
+        referral = today - datetime.timedelta(
+            days=rng.randrange(len(path_to(state)) * 45 + 10, 900)
+        )
         birth = datetime.date(1975 + rng.randrange(27), rng.randrange(1, 13), rng.randrange(1, 29))
         b = services.beneficiary_create(
             actor=actor,
@@ -146,20 +202,26 @@ def seed_beneficiaries(*, actor, territories, referents, count: int, seed: int) 
                 "social_security": rng.choice(["registered", "in_progress"]),
                 "has_bank_account": rng.random() < 0.7,
                 "referring_organisation": rng.choice(referrers),
-                "referral_date": today - datetime.timedelta(days=rng.randrange(0, 700)),
+                "referral_date": referral,
                 "referral_reason": "Personne isolée, projet d’emploi hors Île-de-France.",
-                "current_territory": territories[i % len(territories)],
+                "current_territory": territories[rng.randrange(len(territories))],
             },
             referents=[referents[i % len(referents)]] if referents else [],
             allow_duplicate=True,
         )
-        for target in path_to(state):
+        # Stages spread between the referral and today, so that "since" varies.
+        steps = path_to(state)
+        span = (today - referral).days
+        when = referral
+        for n, target in enumerate(steps, start=1):
+            when = referral + datetime.timedelta(days=span * n // (len(steps) + 1))
             if target not in ALLOWED[b.state]:
                 raise ValueError(f"demo path {state}: {b.state} -> {target} is not allowed")
             services.beneficiary_transition(
                 actor=actor,
                 beneficiary=b,
                 request=TransitionRequest(
+                    at=timezone.make_aware(datetime.datetime.combine(when, datetime.time(10))),
                     to_state=target,
                     reason=(
                         rng.choice(NotAdmittedReason.values)

@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import pathway
@@ -137,7 +140,12 @@ class TransitionForm(forms.Form):
             State.NOT_ADMITTED: data.get("not_admitted_reason", ""),
             State.WITHDRAWN: data.get("withdrawal_reason", ""),
         }.get(target, "")
+        on = data.get("on")
+        at = None
+        if on and on != timezone.localdate():
+            at = timezone.make_aware(datetime.datetime.combine(on, datetime.time(12, 0)))
         return TransitionRequest(
+            at=at,
             to_state=target,
             comment=data.get("comment", ""),
             reason=reason,

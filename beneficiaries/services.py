@@ -1,5 +1,6 @@
 """Every write on a case file goes through these functions."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -52,11 +53,17 @@ def beneficiary_create(
             _("A person with the same name and date of birth already has a case file."),
             code="duplicate",
         )
+    # Referred on the referral date (recorded afterwards, often).
+    referred_at = timezone.now()
+    if beneficiary.referral_date and beneficiary.referral_date < timezone.localdate():
+        referred_at = timezone.make_aware(
+            datetime.datetime.combine(beneficiary.referral_date, datetime.time(9))
+        )
     beneficiary.state = State.REFERRED
-    beneficiary.state_changed_at = timezone.now()
+    beneficiary.state_changed_at = referred_at
     beneficiary.save()
     PathwayTransition.objects.create(
-        beneficiary=beneficiary, from_state="", to_state=State.REFERRED, actor=actor
+        beneficiary=beneficiary, from_state="", to_state=State.REFERRED, actor=actor, at=referred_at
     )
     TerritoryMove.objects.create(
         beneficiary=beneficiary,
@@ -94,6 +101,7 @@ class TransitionRequest:
     reason: str = ""
     exit_employment: str = ""
     exit_housing: str = ""
+    at: datetime.datetime | None = None  # when it happened; default now
 
 
 @transaction.atomic
@@ -124,8 +132,19 @@ def beneficiary_transition(
             errors["exit_housing"] = _("Give the housing situation at exit.")
         if errors:
             raise ValidationError(errors)
+    at = request.at or timezone.now()
+    if at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"at": _("A stage cannot be recorded in the future.")})
+    if at < locked.state_changed_at:
+        raise ValidationError(
+            {
+                "at": _("This date is before the current stage (%(date)s).")
+                % {"date": timezone.localtime(locked.state_changed_at).strftime("%d/%m/%Y")}
+            }
+        )
     transition = PathwayTransition.objects.create(
         beneficiary=locked,
+        at=at,
         from_state=locked.state,
         to_state=target,
         actor=actor,

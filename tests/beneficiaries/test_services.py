@@ -171,3 +171,38 @@ def test_history_records_edits_with_the_actor(a, actor):
         )
     assert event.phone == "06 12 34 56 78"
     assert event.pgh_context["user"] == actor.pk
+
+
+def test_a_stage_can_be_dated_in_the_past_but_not_before_the_current_one(a, actor):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    b = beneficiary(
+        a["org"], a["territory"], actor, referral_date=timezone.localdate() - dt.timedelta(days=30)
+    )
+    with tenant_context(a["org"]):
+        ten_days_ago = timezone.now() - dt.timedelta(days=10)
+        services.beneficiary_transition(
+            actor=actor,
+            beneficiary=b,
+            request=TransitionRequest(to_state="candidate", at=ten_days_ago),
+        )
+        b.refresh_from_db()
+        assert b.state_changed_at == ten_days_ago
+        with pytest.raises(ValidationError, match="avant l’étape actuelle"):
+            services.beneficiary_transition(
+                actor=actor,
+                beneficiary=b,
+                request=TransitionRequest(
+                    to_state="admitted", at=ten_days_ago - dt.timedelta(days=1)
+                ),
+            )
+        with pytest.raises(ValidationError, match="dans le futur"):
+            services.beneficiary_transition(
+                actor=actor,
+                beneficiary=b,
+                request=TransitionRequest(
+                    to_state="admitted", at=timezone.now() + dt.timedelta(days=1)
+                ),
+            )
