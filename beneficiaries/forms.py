@@ -121,13 +121,16 @@ class TransitionForm(forms.Form):
         required=False,
         choices=[("", "—"), *pathway.HousingOutcome.choices],
     )
+    on = forms.DateField(
+        label=_("Date"), required=False, widget=DATE_INPUT, help_text=_("Today if left empty.")
+    )
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, beneficiary, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_state"].choices = [
+        self.fields["to_state"].choices = [("", "—")] + [
             (s, State(s).label) for s in pathway.allowed_targets(beneficiary.state)
         ]
 

@@ -1,6 +1,7 @@
 """Reads of case files, always through the member's scope."""
 
 import base64
+import datetime
 import json
 from dataclasses import dataclass
 from itertools import chain
@@ -8,6 +9,7 @@ from itertools import chain
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from beneficiaries.models import Beneficiary, CaseNote
 from thrasos import permissions
@@ -103,6 +105,13 @@ def paginate(queryset, *, sort: str, after: str | None, before: str | None, size
     )
 
 
+def _on_date(day, recorded_at):
+    """A move happened on `day`; recorded later, it still sorts on that day."""
+    if timezone.localtime(recorded_at).date() == day:
+        return recorded_at
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+
+
 def visible_notes(beneficiary: Beneficiary, membership):
     """Restricted notes: their author, admins and coordinators only."""
     notes = beneficiary.notes.select_related("author")
@@ -121,7 +130,7 @@ def timeline(beneficiary: Beneficiary, membership) -> list[dict]:
         for t in beneficiary.transitions.select_related("actor")
     )
     moves = (
-        {"at": m.at, "kind": "move", "object": m}
+        {"at": _on_date(m.moved_on, m.at), "kind": "move", "object": m}
         for m in beneficiary.moves.select_related("from_territory", "to_territory", "actor")
     )
     notes = (

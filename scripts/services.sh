@@ -14,6 +14,10 @@ secret() {  # secret NAME: a random value kept in .local/secrets/NAME
   cat "$f"
 }
 
+port_free() {  # port_free PORT: nothing listens on 127.0.0.1:PORT
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
 pg_bindir() {
   local d
   d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -65,6 +69,7 @@ pg_start_local() {
   if as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     say "Project-local PostgreSQL already running on 127.0.0.1:$PG_PORT"
   else
+    port_free "$PG_PORT" || die "port $PG_PORT is already taken by another program: set THRASOS_PG_PORT to a free port"
     say "Starting project-local PostgreSQL on 127.0.0.1:$PG_PORT"
     # Socket in a 0700 directory: only the cluster's OS user gets the trusted
     # local superuser; TCP needs a password.
@@ -99,6 +104,7 @@ redis_start_local() {
     say "Project-local Redis already running on 127.0.0.1:$REDIS_PORT"
   else
     command -v redis-server >/dev/null || die "redis-server not found (apt-get install redis-server), or set REDIS_URL"
+    port_free "$REDIS_PORT" || die "port $REDIS_PORT is already taken by another program: set THRASOS_REDIS_PORT to a free port"
     say "Starting project-local Redis on 127.0.0.1:$REDIS_PORT"
     redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$dir" \
       --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --save "" --appendonly no \

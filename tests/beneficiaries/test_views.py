@@ -255,3 +255,27 @@ def test_detail_query_count_does_not_grow_with_history(caseworker_client, a):
 def test_membership_territory_helper_is_used(a):
     with tenant_context(a["org"]):
         assert MembershipTerritory.objects.filter(membership=a["members"][Role.CASEWORKER]).exists()
+
+
+def test_a_stage_recorded_afterwards_keeps_its_date(caseworker_client, a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    b = beneficiary(
+        a["org"],
+        a["territory"],
+        a["members"][Role.ADMIN].user,
+        referral_date=timezone.localdate() - dt.timedelta(days=20),
+    )
+    day = timezone.localdate() - dt.timedelta(days=5)
+    response = caseworker_client.post(
+        reverse("beneficiaries:transition", args=[b.pk]),
+        {"to_state": "candidate", "on": day.isoformat()},
+    )
+    assert response.status_code == 302
+    with tenant_context(a["org"]):
+        b.refresh_from_db()
+    assert timezone.localtime(b.state_changed_at).date() == day
+    page = caseworker_client.get(reverse("beneficiaries:detail", args=[b.pk])).content.decode()
+    assert f"{day:%d/%m/%Y}" in page
