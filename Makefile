@@ -12,6 +12,7 @@ help:
 	@echo "make quality  format check, lint, template lint, migrations check, compose schema"
 	@echo "make format   apply ruff format and djLint formatting"
 	@echo "make demo-code  the current two-factor code of the demo accounts"
+	@echo "make bench    benchmarks at 200,000 case files (bench/)"
 
 setup:
 	@scripts/setup.sh
@@ -35,3 +36,6 @@ format: setup
 demo-code: setup
 	@DJANGO_SECRET_KEY=demo DJANGO_DEBUG=true DATABASE_URL=postgres://demo@127.0.0.1:1/demo \
 	  REDIS_URL=redis://127.0.0.1:1/0 $(PY) manage.py seed_demo --code
+
+bench: setup
+	@scripts/bench.sh

@@ -241,3 +241,96 @@ def seed_beneficiaries(*, actor, territories, referents, count: int, seed: int) 
         for note in rng.sample(NOTES, rng.randrange(0, 3)):
             services.case_note_add(actor=actor, beneficiary=b, body=note, confidentiality="team")
     return len(states)
+
+
+def seed_scale(*, total: int, organisations: int, stdout=None) -> None:
+    """Many case files for benchmarks: `organisations` extra organisations
+    ("Charge 01"…), the first holding 40 % of `total`, bulk-inserted (no
+    per-row service call: names, states and dates are generated directly)."""
+    from django.db import transaction
+
+    from beneficiaries.models import BeneficiaryReferent, PathwayTransition, normalise_name
+    from thrasos.accounts.models import Membership, Organisation, Role, Territory, User
+    from thrasos.tenancy import tenant_context
+
+    rng = random.Random(2026)  # noqa: S311 - synthetic data
+    operator = User.objects.filter(is_superuser=True).order_by("pk").first()
+    shares = (
+        [0.4] + [0.6 / (organisations - 1)] * (organisations - 1) if organisations > 1 else [1.0]
+    )
+    all_states = list(DISTRIBUTION)
+    weights = list(DISTRIBUTION.values())
+    for index, share in enumerate(shares, start=1):
+        slug = f"charge-{index:02d}"
+        organisation, _ = Organisation.objects.get_or_create(
+            slug=slug, defaults={"name": f"Charge {index:02d}"}
+        )
+        count = int(total * share)
+        with transaction.atomic(), tenant_context(organisation):
+            existing = Beneficiary.objects.count()
+            if existing >= count:
+                continue
+            territories = [
+                Territory.objects.get_or_create(
+                    name=f"Territoire {t}", defaults={"region": "75", "departement": "33"}
+                )[0]
+                for t in range(1, 9)
+            ]
+            coordinator, _ = User.objects.get_or_create(
+                email=f"coordination@{slug}.bench.thrasos.fr",
+                defaults={"first_name": "Coordination", "last_name": slug},
+            )
+            membership, _ = Membership.objects.get_or_create(
+                user=coordinator, defaults={"role": Role.COORDINATOR}
+            )
+            actor = operator or coordinator
+            now = timezone.now()
+            batch, made = [], existing
+            while made < count:
+                nationality, languages, last_names, women, men = rng.choice(GROUPS)
+                sex = rng.choice("FM")
+                first = rng.choice(women if sex == "F" else men)
+                last = f"{rng.choice(last_names)}{rng.randrange(1000):03d}"
+                b = Beneficiary(
+                    organisation=organisation,
+                    last_name=last,
+                    first_name=first,
+                    sex=sex,
+                    birth_date=datetime.date(
+                        1975 + rng.randrange(27), rng.randrange(1, 13), rng.randrange(1, 29)
+                    ),
+                    nationality=nationality,
+                    languages=languages,
+                    preferred_language=languages[0],
+                    protection_status="refugee",
+                    current_territory=territories[rng.randrange(len(territories))],
+                    state=rng.choices(all_states, weights)[0],
+                    state_changed_at=now - datetime.timedelta(minutes=rng.randrange(1_000_000)),
+                    referral_date=datetime.date(2025, 1, 1),
+                    search_last_first=f"{normalise_name(last)} {normalise_name(first)}",
+                    search_first_last=f"{normalise_name(first)} {normalise_name(last)}",
+                )
+                batch.append(b)
+                made += 1
+                if len(batch) == 5000 or made == count:
+                    Beneficiary.objects.bulk_create(batch)
+                    PathwayTransition.objects.bulk_create(
+                        PathwayTransition(
+                            organisation=organisation,
+                            beneficiary=x,
+                            from_state="",
+                            to_state=x.state,
+                            at=x.state_changed_at,
+                            actor=actor,
+                        )
+                        for x in batch
+                    )
+                    BeneficiaryReferent.objects.bulk_create(
+                        BeneficiaryReferent(
+                            organisation=organisation, beneficiary=x, membership=membership
+                        )
+                        for x in batch[::10]
+                    )
+                    batch = []
+                    if stdout:
+                        stdout.write(f"  {slug}: {made}/{count}")

@@ -70,8 +70,15 @@ def _after(queryset, ordering, values, *, forward: bool):
     field, id_field = first.lstrip("-"), second.lstrip("-")
     greater = forward != descending
     op = "gt" if greater else "lt"
+    bound = "gte" if greater else "lte"
+    # The redundant bound on the first key gives PostgreSQL an index range
+    # (organisation, key, id); the OR alone made deep pages scan.
     return queryset.filter(
-        Q(**{f"{field}__{op}": values[0]}) | Q(**{field: values[0], f"{id_field}__{op}": values[1]})
+        Q(**{f"{field}__{bound}": values[0]})
+        & (
+            Q(**{f"{field}__{op}": values[0]})
+            | Q(**{field: values[0], f"{id_field}__{op}": values[1]})
+        )
     )
 
 

@@ -95,12 +95,21 @@ class Command(BaseCommand):
         parser.add_argument("--logins", action="store_true", help="Only print the demo logins.")
         parser.add_argument("--code", action="store_true", help="Print the current demo TOTP code.")
         parser.add_argument(
+            "--scale",
+            type=int,
+            metavar="N",
+            help="Also bulk-create N case files over --organisations benchmark organisations.",
+        )
+        parser.add_argument("--organisations", type=int, default=20)
+        parser.add_argument(
             "--allow-production",
             action="store_true",
             help="Load demo data even with DJANGO_DEBUG=false (never on a real instance).",
         )
 
-    def handle(self, *args, logins: bool, code: bool, allow_production: bool, **options):
+    def handle(
+        self, *args, logins: bool, code: bool, allow_production: bool, scale=None, **options
+    ):
         if code:
             self.stdout.write(current_code())
             return
@@ -119,6 +128,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  demo data ready: {len(organisations)} organisations, {created} new case files"
         )
+        if scale:
+            from beneficiaries.demo import seed_scale
+
+            if scale < 1 or options["organisations"] < 1:
+                raise CommandError("--scale and --organisations take positive numbers.")
+            seed_scale(total=scale, organisations=options["organisations"], stdout=self.stdout)
 
     def seed_case_files(self, organisations) -> int:
         from beneficiaries.demo import seed_beneficiaries
