@@ -5,7 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import pathway
-from beneficiaries.models import Beneficiary, CaseNote, ReferringOrganisation
+from beneficiaries.models import (
+    Beneficiary,
+    CaseNote,
+    LanguageAssessment,
+    PrerequisiteCheck,
+    ReferringOrganisation,
+)
 from beneficiaries.pathway import State
 from thrasos.accounts.models import Membership, Role, Territory
 
@@ -206,3 +212,49 @@ class ListFilterForm(forms.Form):
             role__in=[Role.CASEWORKER, Role.COORDINATOR]
         ).select_related("user")
         self.fields["referent"].label_from_instance = lambda m: m.user.get_full_name()
+
+
+class LanguageAssessmentForm(forms.ModelForm):
+    class Meta:
+        model = LanguageAssessment
+        fields = [
+            "assessed_on",
+            "kind",
+            "assessor",
+            "oral_comprehension",
+            "oral_expression",
+            "written_comprehension",
+            "written_expression",
+        ]
+        widgets = {"assessed_on": DATE_INPUT}
+
+
+class PrerequisitesForm(forms.Form):
+    """One status and evidence per configured item."""
+
+    def __init__(self, *args, items, checks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            check = checks.get(item.pk)
+            self.fields[f"status_{item.pk}"] = forms.ChoiceField(
+                label=item.label,
+                choices=PrerequisiteCheck.Status.choices,
+                initial=check.status if check else PrerequisiteCheck.Status.TO_CHECK,
+            )
+            self.fields[f"evidence_{item.pk}"] = forms.CharField(
+                label=_("Evidence"),
+                required=False,
+                max_length=255,
+                initial=check.evidence if check else "",
+            )
+
+    def rows(self):
+        for item in self.items:
+            yield item, self[f"status_{item.pk}"], self[f"evidence_{item.pk}"]
+
+    def values(self) -> dict:
+        return {
+            item: (self.cleaned_data[f"status_{item.pk}"], self.cleaned_data[f"evidence_{item.pk}"])
+            for item in self.items
+        }

@@ -367,3 +367,120 @@ class CaseNote(TenantModel):
         verbose_name = _("case note")
         verbose_name_plural = _("case notes")
         ordering = ["-at", "-id"]
+
+
+class PrerequisiteItem(TenantModel):
+    """An entry prerequisite of the programme, configured per organisation
+    (defaults seeded when the organisation is created, SPEC §5.1)."""
+
+    label = models.CharField(_("prerequisite"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("prerequisite")
+        verbose_name_plural = _("prerequisites")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+DEFAULT_PREREQUISITES = [
+    _("Protection granted and residence document valid"),
+    _("Adult living alone"),
+    _("Living in Île-de-France"),
+    _("Minimum French level"),
+    _("Willing to move outside Île-de-France"),
+    _("Registered with France Travail"),
+    _("Bank account"),
+    _("Health cover"),
+]
+
+
+@track_changes
+class PrerequisiteCheck(TenantModel):
+    class Status(models.TextChoices):
+        TO_CHECK = "to_check", _("To check")
+        MET = "met", _("Met")
+        NOT_MET = "not_met", _("Not met")
+
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="checks")
+    item = models.ForeignKey(PrerequisiteItem, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.TO_CHECK
+    )
+    checked_on = models.DateField(_("checked on"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    evidence = models.CharField(_("evidence"), max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["beneficiary", "item"], name="benef_check_unique")
+        ]
+
+
+class Cefr(models.TextChoices):
+    A11 = "A1.1", "A1.1"
+    A1 = "A1", "A1"
+    A2 = "A2", "A2"
+    B1 = "B1", "B1"
+    B2 = "B2", "B2"
+    C1 = "C1", "C1"
+    C2 = "C2", "C2"
+
+
+@track_changes
+class LanguageAssessment(TenantModel):
+    """French level per skill (CEFR), assessed by the partner training body."""
+
+    class Kind(models.TextChoices):
+        BEFORE_SESSION = "before_session", _("Before the session")
+        END_OF_SESSION = "end_of_session", _("End of session")
+        DURING_TRAINING = "during_training", _("During training")
+
+    SKILLS = (
+        "oral_comprehension",
+        "oral_expression",
+        "written_comprehension",
+        "written_expression",
+    )
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="assessments"
+    )
+    assessed_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    assessor = models.CharField(_("assessor organisation"), max_length=200)
+    oral_comprehension = models.CharField(
+        _("oral comprehension"), max_length=4, choices=Cefr.choices, blank=True
+    )
+    oral_expression = models.CharField(
+        _("oral expression"), max_length=4, choices=Cefr.choices, blank=True
+    )
+    written_comprehension = models.CharField(
+        _("written comprehension"), max_length=4, choices=Cefr.choices, blank=True
+    )
+    written_expression = models.CharField(
+        _("written expression"), max_length=4, choices=Cefr.choices, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("language assessment")
+        verbose_name_plural = _("language assessments")
+        ordering = ["assessed_on", "id"]
+
+    def clean(self) -> None:
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if not any(getattr(self, skill) for skill in self.SKILLS):
+            raise ValidationError(_("Give the level of at least one skill."))
+        if self.assessed_on and self.assessed_on > timezone.localdate():
+            raise ValidationError({"assessed_on": _("An assessment cannot be in the future.")})

@@ -143,4 +143,10 @@ def timeline(beneficiary: Beneficiary, membership) -> list[dict]:
     notes = (
         {"at": n.at, "kind": "note", "object": n} for n in visible_notes(beneficiary, membership)
     )
-    return sorted(chain(transitions, moves, notes), key=lambda e: e["at"], reverse=True)
+    assessments = (
+        {"at": _on_date(a.assessed_on, a.created_at), "kind": "assessment", "object": a}
+        for a in beneficiary.assessments.all()
+    )
+    return sorted(
+        chain(transitions, moves, notes, assessments), key=lambda e: e["at"], reverse=True
+    )

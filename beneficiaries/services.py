@@ -193,3 +193,49 @@ def case_note_add(
     note.full_clean(exclude=["organisation"])
     note.save()
     return note
+
+
+def prerequisites_seed_defaults(*, organisation_id: int) -> None:
+    """The default checklist of a new organisation (SPEC §5.1)."""
+    from beneficiaries.models import DEFAULT_PREREQUISITES, PrerequisiteItem
+
+    if PrerequisiteItem.objects.exists():
+        return
+    PrerequisiteItem.objects.bulk_create(
+        PrerequisiteItem(organisation_id=organisation_id, label=str(label), position=i)
+        for i, label in enumerate(DEFAULT_PREREQUISITES)
+    )
+
+
+@transaction.atomic
+def prerequisites_set(*, actor: User, beneficiary: Beneficiary, values: dict) -> int:
+    """values: {item: (status, evidence)}. Records who and when for each item
+    whose status or evidence changed; returns how many changed."""
+    from beneficiaries.models import PrerequisiteCheck
+
+    existing = {c.item_id: c for c in PrerequisiteCheck.objects.filter(beneficiary=beneficiary)}
+    changed = 0
+    for item, (status, evidence) in values.items():
+        check = existing.get(item.pk)
+        if check is not None and (check.status, check.evidence) == (status, evidence):
+            continue
+        if check is None:
+            if status == PrerequisiteCheck.Status.TO_CHECK and not evidence:
+                continue
+            check = PrerequisiteCheck(beneficiary=beneficiary, item=item)
+        check.status, check.evidence = status, evidence.strip()
+        check.checked_on = timezone.localdate()
+        check.checked_by = actor
+        check.save()
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def language_assessment_add(*, actor: User, beneficiary: Beneficiary, data: dict):
+    from beneficiaries.models import LanguageAssessment
+
+    assessment = LanguageAssessment(beneficiary=beneficiary, recorded_by=actor, **data)
+    assessment.full_clean(exclude=["organisation"])
+    assessment.save()
+    return assessment

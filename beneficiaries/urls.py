@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/parcours/", views.beneficiary_transition, name="transition"),
     path("<int:pk>/notes/", views.case_note_add, name="note_add"),
     path("<int:pk>/territoire/", views.beneficiary_move, name="move"),
+    path("<int:pk>/prerequis/", views.prerequisites_update, name="prerequisites"),
+    path("<int:pk>/evaluations/", views.assessment_add, name="assessment_add"),
 ]

@@ -9,11 +9,13 @@ from beneficiaries.forms import (
     BeneficiaryCreateForm,
     BeneficiaryForm,
     CaseNoteForm,
+    LanguageAssessmentForm,
     ListFilterForm,
     MoveForm,
+    PrerequisitesForm,
     TransitionForm,
 )
-from beneficiaries.models import BeneficiaryReferent
+from beneficiaries.models import BeneficiaryReferent, PrerequisiteCheck, PrerequisiteItem
 from thrasos import permissions
 from thrasos.audit.services import access_log_for_request
 
@@ -99,6 +101,13 @@ def beneficiary_create(request):
     return render(request, "beneficiaries/create.html", {"form": form, "duplicates": duplicates})
 
 
+def _prerequisites_form(beneficiary, data=None):
+    checks = {c.item_id: c for c in PrerequisiteCheck.objects.filter(beneficiary=beneficiary)}
+    return PrerequisitesForm(
+        data, items=PrerequisiteItem.objects.filter(is_active=True), checks=checks
+    )
+
+
 def beneficiary_detail(request, pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
     access_log_for_request(request, beneficiary)
@@ -106,6 +115,9 @@ def beneficiary_detail(request, pk: int):
         request,
         "beneficiaries/detail.html",
         {
+            "prerequisites_form": _prerequisites_form(beneficiary),
+            "assessments": beneficiary.assessments.all(),
+            "assessment_form": LanguageAssessmentForm(),
             "b": beneficiary,
             "referents": BeneficiaryReferent.objects.filter(beneficiary=beneficiary).select_related(
                 "membership__user"
@@ -187,3 +199,35 @@ def beneficiary_move(request, pk: int):
                 messages.success(request, _("Territory changed."))
                 return redirect(beneficiary)
     return render(request, "beneficiaries/move.html", {"form": form, "b": beneficiary}, status=400)
+
+
+@require_POST
+def prerequisites_update(request, pk: int):
+    beneficiary = selectors.beneficiary_get(request.membership, pk)
+    form = _prerequisites_form(beneficiary, request.POST)
+    if form.is_valid():
+        services.prerequisites_set(
+            actor=request.user, beneficiary=beneficiary, values=form.values()
+        )
+        messages.success(request, _("Prerequisites saved."))
+        return redirect(beneficiary)
+    return render(
+        request, "beneficiaries/prerequisites.html", {"form": form, "b": beneficiary}, status=400
+    )
+
+
+@require_POST
+def assessment_add(request, pk: int):
+    beneficiary = selectors.beneficiary_get(request.membership, pk)
+    form = LanguageAssessmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.language_assessment_add(
+                actor=request.user, beneficiary=beneficiary, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Assessment recorded."))
+            return redirect(beneficiary)
+    return render(request, "beneficiaries/note.html", {"form": form, "b": beneficiary}, status=400)

@@ -81,6 +81,8 @@ TENANT_OBJECT_ROUTES = {
     "beneficiaries:transition": "beneficiary",
     "beneficiaries:note_add": "beneficiary",
     "beneficiaries:move": "beneficiary",
+    "beneficiaries:prerequisites": "beneficiary",
+    "beneficiaries:assessment_add": "beneficiary",
     "beneficiary-detail": "beneficiary",
     "beneficiary-notes": "beneficiary",
     "beneficiary-transition": "beneficiary",

@@ -37,10 +37,15 @@ class InvitationError(Exception):
     """An invitation link that cannot be used; the message is for the user."""
 
 
+@transaction.atomic
 def organisation_create(*, name: str, slug: str) -> Organisation:
+    from beneficiaries.services import prerequisites_seed_defaults
+
     organisation = Organisation(name=name, slug=slug)
     organisation.full_clean()
     organisation.save()
+    with tenant_context(organisation):
+        prerequisites_seed_defaults(organisation_id=organisation.pk)
     return organisation
 
 
