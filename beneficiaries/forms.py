@@ -8,6 +8,7 @@ from beneficiaries import pathway
 from beneficiaries.models import (
     Beneficiary,
     CaseNote,
+    Document,
     LanguageAssessment,
     PrerequisiteCheck,
     ReferringOrganisation,
@@ -258,3 +259,9 @@ class PrerequisitesForm(forms.Form):
             item: (self.cleaned_data[f"status_{item.pk}"], self.cleaned_data[f"evidence_{item.pk}"])
             for item in self.items
         }
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Document.Kind.choices)
+    file = forms.FileField(label=_("File"))
+    expires_on = forms.DateField(label=_("Expiry date"), required=False, widget=DATE_INPUT)

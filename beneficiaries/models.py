@@ -1,9 +1,13 @@
 """The case file of one person and their pathway through the programme."""
 
+import os
 import unicodedata
+import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -484,3 +488,66 @@ class LanguageAssessment(TenantModel):
             raise ValidationError(_("Give the level of at least one skill."))
         if self.assessed_on and self.assessed_on > timezone.localdate():
             raise ValidationError({"assessed_on": _("An assessment cannot be in the future.")})
+
+
+class PrivateStorage(FileSystemStorage):
+    """Case-file documents: on disk under MEDIA_ROOT/documents, never behind a
+    public URL. They are served only by beneficiaries.views.document_download,
+    which checks access and writes the access log."""
+
+    # Read from the settings at each use (tests point MEDIA_ROOT elsewhere).
+    @property
+    def base_location(self):
+        return str(Path(settings.MEDIA_ROOT) / "documents")
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise NotImplementedError("Case-file documents have no public URL.")
+
+
+def document_path(document, filename: str) -> str:
+    # No personal data in the path: organisation, person, random name.
+    return f"{document.organisation_id}/{document.beneficiary_id}/{uuid.uuid4().hex}"
+
+
+@track_changes
+class Document(TenantModel):
+    class Kind(models.TextChoices):
+        IDENTITY = "identity", _("Identity document")
+        RESIDENCE = "residence", _("Residence document")
+        CV = "cv", _("CV")
+        DIPLOMA = "diploma", _("Diploma")
+        CONTRACT = "contract", _("Contract")
+        HOUSING_INVENTORY = "housing_inventory", _("Housing inventory")
+        OTHER = "other", _("Other")
+
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    file = models.FileField(storage=PrivateStorage, upload_to=document_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    expires_on = models.DateField(_("expiry date"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replaced by"),
+    )
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["kind", "-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.original_name}"

@@ -239,3 +239,67 @@ def language_assessment_add(*, actor: User, beneficiary: Beneficiary, data: dict
     assessment.full_clean(exclude=["organisation"])
     assessment.save()
     return assessment
+
+
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+DOCUMENT_TYPES = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/webp": "WebP",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (docx)",
+    "application/vnd.oasis.opendocument.text": "OpenDocument (odt)",
+}
+
+
+def _detect_type(uploaded) -> str | None:
+    import filetype
+
+    uploaded.seek(0)
+    head = uploaded.read(8192)
+    uploaded.seek(0)
+    kind = filetype.guess(head)
+    return kind.mime if kind else None
+
+
+@transaction.atomic
+def document_add(
+    *, actor: User, beneficiary: Beneficiary, kind: str, uploaded, expires_on=None, replaces=None
+):
+    """Store a document privately after checking its size and its type from
+    its bytes (not its name or the browser's word). Replacing keeps the old
+    document, marked as replaced, in the history."""
+    from beneficiaries.models import Document
+
+    if uploaded.size > DOCUMENT_MAX_BYTES:
+        raise ValidationError(
+            {"file": _("The file is too large (%(size)s MB at most).") % {"size": 10}}
+        )
+    content_type = _detect_type(uploaded)
+    if content_type not in DOCUMENT_TYPES:
+        raise ValidationError(
+            {
+                "file": _("This type of file is not accepted. Accepted: %(types)s.")
+                % {"types": ", ".join(DOCUMENT_TYPES.values())}
+            }
+        )
+    if replaces is not None and (
+        replaces.beneficiary_id != beneficiary.pk or replaces.replaced_by_id
+    ):
+        raise ValidationError(_("This document cannot be replaced."))
+    document = Document(
+        beneficiary=beneficiary,
+        kind=replaces.kind if replaces else kind,
+        original_name=uploaded.name[:255],
+        content_type=content_type,
+        size=uploaded.size,
+        expires_on=expires_on,
+        uploaded_by=actor,
+    )
+    document.organisation_id = beneficiary.organisation_id
+    document.file.save(uploaded.name, uploaded, save=False)
+    document.save()
+    if replaces is not None:
+        replaces.replaced_by = document
+        replaces.save(update_fields=["replaced_by"])
+    return document

@@ -14,4 +14,10 @@ urlpatterns = [
     path("<int:pk>/territoire/", views.beneficiary_move, name="move"),
     path("<int:pk>/prerequis/", views.prerequisites_update, name="prerequisites"),
     path("<int:pk>/evaluations/", views.assessment_add, name="assessment_add"),
+    path("<int:pk>/documents/", views.document_upload, name="document_upload"),
+    path(
+        "<int:pk>/documents/<int:document_pk>/",
+        views.document_download,
+        name="document_download",
+    ),
 ]

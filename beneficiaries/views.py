@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -9,14 +10,21 @@ from beneficiaries.forms import (
     BeneficiaryCreateForm,
     BeneficiaryForm,
     CaseNoteForm,
+    DocumentForm,
     LanguageAssessmentForm,
     ListFilterForm,
     MoveForm,
     PrerequisitesForm,
     TransitionForm,
 )
-from beneficiaries.models import BeneficiaryReferent, PrerequisiteCheck, PrerequisiteItem
+from beneficiaries.models import (
+    BeneficiaryReferent,
+    Document,
+    PrerequisiteCheck,
+    PrerequisiteItem,
+)
 from thrasos import permissions
+from thrasos.audit.models import AccessAction
 from thrasos.audit.services import access_log_for_request
 
 
@@ -116,6 +124,10 @@ def beneficiary_detail(request, pk: int):
         "beneficiaries/detail.html",
         {
             "prerequisites_form": _prerequisites_form(beneficiary),
+            "documents": beneficiary.documents.filter(replaced_by=None).select_related(
+                "uploaded_by"
+            ),
+            "document_form": DocumentForm(),
             "assessments": beneficiary.assessments.all(),
             "assessment_form": LanguageAssessmentForm(),
             "b": beneficiary,
@@ -231,3 +243,44 @@ def assessment_add(request, pk: int):
             messages.success(request, _("Assessment recorded."))
             return redirect(beneficiary)
     return render(request, "beneficiaries/note.html", {"form": form, "b": beneficiary}, status=400)
+
+
+@require_POST
+def document_upload(request, pk: int):
+    beneficiary = selectors.beneficiary_get(request.membership, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    replaces = None
+    if request.POST.get("replaces"):
+        replaces = get_object_or_404(
+            Document.objects.filter(beneficiary=beneficiary), pk=request.POST["replaces"]
+        )
+    if form.is_valid():
+        try:
+            services.document_add(
+                actor=request.user,
+                beneficiary=beneficiary,
+                kind=form.cleaned_data["kind"],
+                uploaded=form.cleaned_data["file"],
+                expires_on=form.cleaned_data["expires_on"],
+                replaces=replaces,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Document added."))
+            return redirect(beneficiary)
+    return render(request, "beneficiaries/note.html", {"form": form, "b": beneficiary}, status=400)
+
+
+def document_download(request, pk: int, document_pk: int):
+    beneficiary = selectors.beneficiary_get(request.membership, pk)
+    document = get_object_or_404(Document.objects.filter(beneficiary=beneficiary), pk=document_pk)
+    access_log_for_request(request, document, action=AccessAction.DOWNLOAD)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -68,6 +68,8 @@ TENANT = {
     "mentoring:index",
     "beneficiaries:create",
     "beneficiary-list",
+    # Two ids (case file and document): tested in tests/beneficiaries/test_documents.py.
+    "beneficiaries:document_download",
 }
 # Tenant pages about one object: which object of organisation B to ask for.
 TENANT_OBJECT_ROUTES = {
@@ -83,6 +85,7 @@ TENANT_OBJECT_ROUTES = {
     "beneficiaries:move": "beneficiary",
     "beneficiaries:prerequisites": "beneficiary",
     "beneficiaries:assessment_add": "beneficiary",
+    "beneficiaries:document_upload": "beneficiary",
     "beneficiary-detail": "beneficiary",
     "beneficiary-notes": "beneficiary",
     "beneficiary-transition": "beneficiary",
