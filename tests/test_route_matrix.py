@@ -89,6 +89,8 @@ TENANT_OBJECT_ROUTES = {
     "beneficiary-detail": "beneficiary",
     "beneficiary-notes": "beneficiary",
     "beneficiary-transition": "beneficiary",
+    "beneficiary-assessments": "beneficiary",
+    "beneficiary-documents": "beneficiary",
 }
 
 ARGUMENT_VALUES = {"int": "4242", "str": "abc-123", "path": "1", "drf_format_suffix": ".json"}

@@ -276,6 +276,7 @@ SPECTACULAR_SETTINGS = {
         "LanguageEnum": "thrasos.referentials.languages.LANGUAGES",
         "CountryEnum": "django_countries.countries",
         "PathwayStateEnum": "beneficiaries.pathway.State",
+        "CefrLevelEnum": "beneficiaries.models.Cefr",
     },
 }
 

@@ -3,7 +3,7 @@ from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
 from beneficiaries import pathway
-from beneficiaries.models import Beneficiary, CaseNote
+from beneficiaries.models import Beneficiary, CaseNote, Document, LanguageAssessment
 from thrasos import permissions
 from thrasos.accounts.models import Territory
 
@@ -105,3 +105,47 @@ def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
             {k: [m for e in v for m in e.messages] for k, v in error.error_dict.items()}
         )
     return serializers.ValidationError({"detail": error.messages})
+
+
+class LanguageAssessmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LanguageAssessment
+        fields = [
+            "id",
+            "assessed_on",
+            "kind",
+            "assessor",
+            "oral_comprehension",
+            "oral_expression",
+            "written_comprehension",
+            "written_expression",
+        ]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(write_only=True)
+    replaces = serializers.IntegerField(write_only=True, required=False)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "kind",
+            "file",
+            "replaces",
+            "original_name",
+            "content_type",
+            "size",
+            "expires_on",
+            "uploaded_at",
+            "download",
+        ]
+        read_only_fields = ["original_name", "content_type", "size", "uploaded_at"]
+
+    def get_download(self, document) -> str:
+        from django.urls import reverse
+
+        return reverse(
+            "beneficiaries:document_download", args=[document.beneficiary_id, document.pk]
+        )

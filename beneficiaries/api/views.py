@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from beneficiaries import selectors, services
@@ -10,6 +11,8 @@ from beneficiaries.api.serializers import (
     BeneficiaryListSerializer,
     BeneficiarySerializer,
     CaseNoteSerializer,
+    DocumentSerializer,
+    LanguageAssessmentSerializer,
     TransitionSerializer,
     as_drf_error,
 )
@@ -104,3 +107,57 @@ class BeneficiaryViewSet(
             return Response(CaseNoteSerializer(note).data, status=status.HTTP_201_CREATED)
         notes = selectors.visible_notes(beneficiary, request.membership)
         return Response(CaseNoteSerializer(notes, many=True).data)
+
+    @extend_schema(
+        request=LanguageAssessmentSerializer, responses=LanguageAssessmentSerializer(many=True)
+    )
+    @action(detail=True, methods=["get", "post"])
+    def assessments(self, request, pk=None):
+        beneficiary = self.get_object()
+        if request.method == "POST":
+            serializer = LanguageAssessmentSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            try:
+                assessment = services.language_assessment_add(
+                    actor=request.user, beneficiary=beneficiary, data=serializer.validated_data
+                )
+            except DjangoValidationError as error:
+                raise as_drf_error(error) from None
+            return Response(
+                LanguageAssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED
+            )
+        return Response(LanguageAssessmentSerializer(beneficiary.assessments.all(), many=True).data)
+
+    @extend_schema(request=DocumentSerializer, responses=DocumentSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def documents(self, request, pk=None):
+        """Current documents; POST (multipart) adds one, or replaces one with
+        `replaces`. Files are downloaded through the `download` link."""
+        beneficiary = self.get_object()
+        if request.method == "POST":
+            serializer = DocumentSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            replaces = None
+            if data.get("replaces"):
+                replaces = beneficiary.documents.filter(pk=data["replaces"]).first()
+                if replaces is None:
+                    raise as_drf_error(DjangoValidationError({"replaces": "Document inconnu."}))
+            try:
+                document = services.document_add(
+                    actor=request.user,
+                    beneficiary=beneficiary,
+                    kind=data["kind"],
+                    uploaded=data["file"],
+                    expires_on=data.get("expires_on"),
+                    replaces=replaces,
+                )
+            except DjangoValidationError as error:
+                raise as_drf_error(error) from None
+            return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        current = beneficiary.documents.filter(replaced_by=None)
+        return Response(DocumentSerializer(current, many=True).data)

@@ -136,3 +136,32 @@ API_LIST_QUERIES = 21
 def test_the_schema_documents_the_beneficiaries(api):
     schema = api.get("/api/schema/").content.decode()
     assert "/api/beneficiaires/{id}/transition/" in schema
+
+
+def test_assessments_and_documents_through_the_api(api, a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    b = beneficiary(a["org"], a["territory"], a["members"][Role.ADMIN].user)
+    url = f"/api/beneficiaires/{b.pk}/assessments/"
+    bad = {"assessed_on": "2026-10-01", "kind": "before_session", "assessor": "CLA"}
+    response = api.post(url, bad, content_type="application/json")
+    assert response.status_code == 400
+    assert "au moins une compétence" in str(response.json())
+    response = api.post(url, {**bad, "oral_expression": "A2"}, content_type="application/json")
+    assert response.status_code == 201
+    assert [x["oral_expression"] for x in api.get(url).json()] == ["A2"]
+
+    url = f"/api/beneficiaires/{b.pk}/documents/"
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    response = api.post(url, {"kind": "cv", "file": SimpleUploadedFile("cv.pdf", pdf)})
+    assert response.status_code == 201, response.json()
+    document = response.json()
+    assert document["content_type"] == "application/pdf"
+    response = api.post(url, {"kind": "cv", "file": SimpleUploadedFile("cv.pdf", b"MZ\x90\x00")})
+    assert response.status_code == 400
+    listed = api.get(url).json()
+    assert [d["id"] for d in listed] == [document["id"]]
+    download = api.get(listed[0]["download"])
+    assert b"".join(download.streaming_content) == pdf
+    for close in download._resource_closers:  # not close(): it ends the test db connection
+        close()

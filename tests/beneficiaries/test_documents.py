@@ -52,6 +52,8 @@ def test_upload_then_download_through_the_authorised_view(setup, a, settings):
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
+    for close in response._resource_closers:  # not close(): it ends the test db connection
+        close()
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
     with tenant_context(a["org"]):
