@@ -26,16 +26,7 @@ from beneficiaries.models import (
 from thrasos import permissions
 from thrasos.audit.models import AccessAction
 from thrasos.audit.services import access_log_for_request
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+from thrasos.core.forms import add_validation_error
 
 
 def beneficiary_list(request):
@@ -102,7 +93,7 @@ def beneficiary_create(request):
                         birth_date=data["birth_date"],
                     ).select_related("current_territory")
                 )
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("Case file created."))
             return redirect(beneficiary)
@@ -151,11 +142,11 @@ def beneficiary_edit(request, pk: int):
                 actor=request.user, beneficiary=beneficiary, data=form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("Case file saved."))
             return redirect(beneficiary)
-    return render(request, "beneficiaries/edit.html", {"form": form, "b": beneficiary})
+    return render(request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary})
 
 
 @require_POST
@@ -168,12 +159,12 @@ def beneficiary_transition(request, pk: int):
                 actor=request.user, beneficiary=beneficiary, request=form.transition_request()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("Pathway updated."))
             return redirect(beneficiary)
     return render(
-        request, "beneficiaries/transition.html", {"form": form, "b": beneficiary}, status=400
+        request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary}, status=400
     )
 
 
@@ -185,7 +176,9 @@ def case_note_add(request, pk: int):
         services.case_note_add(actor=request.user, beneficiary=beneficiary, **form.cleaned_data)
         messages.success(request, _("Note added."))
         return redirect(beneficiary)
-    return render(request, "beneficiaries/note.html", {"form": form, "b": beneficiary}, status=400)
+    return render(
+        request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary}, status=400
+    )
 
 
 @require_POST
@@ -206,11 +199,13 @@ def beneficiary_move(request, pk: int):
                     moved_on=form.cleaned_data["moved_on"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_validation_error(form, error)
             else:
                 messages.success(request, _("Territory changed."))
                 return redirect(beneficiary)
-    return render(request, "beneficiaries/move.html", {"form": form, "b": beneficiary}, status=400)
+    return render(
+        request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary}, status=400
+    )
 
 
 @require_POST
@@ -224,7 +219,7 @@ def prerequisites_update(request, pk: int):
         messages.success(request, _("Prerequisites saved."))
         return redirect(beneficiary)
     return render(
-        request, "beneficiaries/prerequisites.html", {"form": form, "b": beneficiary}, status=400
+        request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary}, status=400
     )
 
 
@@ -238,11 +233,13 @@ def assessment_add(request, pk: int):
                 actor=request.user, beneficiary=beneficiary, data=form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("Assessment recorded."))
             return redirect(beneficiary)
-    return render(request, "beneficiaries/note.html", {"form": form, "b": beneficiary}, status=400)
+    return render(
+        request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary}, status=400
+    )
 
 
 @require_POST
@@ -265,11 +262,13 @@ def document_upload(request, pk: int):
                 replaces=replaces,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("Document added."))
             return redirect(beneficiary)
-    return render(request, "beneficiaries/note.html", {"form": form, "b": beneficiary}, status=400)
+    return render(
+        request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary}, status=400
+    )
 
 
 def document_download(request, pk: int, document_pk: int):

@@ -24,6 +24,7 @@ from thrasos.accounts.forms import (
 )
 from thrasos.accounts.middleware import SESSION_ORGANISATION
 from thrasos.accounts.models import Invitation, Membership, Territory
+from thrasos.core.forms import add_validation_error
 from thrasos.tenancy import tenant_context
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -42,16 +43,6 @@ def admin_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _form_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @admin_required
@@ -77,7 +68,7 @@ def territory_edit(request, pk: int | None = None):
         try:
             services.territory_save(actor=request.user, territory=form.instance)
         except ValidationError as error:
-            _form_error(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("Territory saved."))
             return redirect("organisation_home")
@@ -98,7 +89,7 @@ def member_edit(request, pk: int):
                 territories=list(form.cleaned_data["territories"]),
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, _("Member updated."))
             return redirect("organisation_home")
@@ -136,7 +127,7 @@ def invitation_create(request):
                 base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
@@ -205,7 +196,7 @@ def invitation_accept(request, token: str):
                 else:
                     membership = None
         except ValidationError as error:
-            _form_error(form, error)
+            add_validation_error(form, error)
         except services.InvitationError as error:
             messages.error(request, str(error))
         else:
