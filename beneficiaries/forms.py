@@ -67,7 +67,7 @@ class BeneficiaryForm(forms.ModelForm):
             "has_bank_account": forms.NullBooleanSelect,
         }
 
-    def __init__(self, *args, territories=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["referring_organisation"].queryset = ReferringOrganisation.objects.filter(
             is_active=True
@@ -175,9 +175,12 @@ class MoveForm(forms.Form):
     territory = forms.ModelChoiceField(queryset=Territory.objects.none(), label=_("New territory"))
     moved_on = forms.DateField(label=_("Date of the move"), widget=DATE_INPUT)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, territory_ids=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = Territory.objects.filter(is_active=True)
+        territories = Territory.objects.filter(is_active=True)
+        if territory_ids is not None:
+            territories = territories.filter(pk__in=territory_ids)
+        self.fields["territory"].queryset = territories
 
 
 class ListFilterForm(forms.Form):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
@@ -482,8 +483,6 @@ class LanguageAssessment(TenantModel):
 
     def clean(self) -> None:
         super().clean()
-        from django.core.exceptions import ValidationError
-
         if not any(getattr(self, skill) for skill in self.SKILLS):
             raise ValidationError(_("Give the level of at least one skill."))
         if self.assessed_on and self.assessed_on > timezone.localdate():

@@ -171,11 +171,22 @@ def beneficiary_move(
 ) -> TerritoryMove:
     if territory.pk == beneficiary.current_territory_id:
         raise ValidationError({"territory": _("The person is already in this territory.")})
+    moved_on = moved_on or timezone.localdate()
+    if moved_on > timezone.localdate():
+        raise ValidationError({"moved_on": _("A move cannot be recorded in the future.")})
+    last = beneficiary.moves.order_by("-moved_on", "-id").first()
+    if last is not None and moved_on < last.moved_on:
+        raise ValidationError(
+            {
+                "moved_on": _("This date is before the previous move (%(date)s).")
+                % {"date": last.moved_on.strftime("%d/%m/%Y")}
+            }
+        )
     move = TerritoryMove.objects.create(
         beneficiary=beneficiary,
         from_territory_id=beneficiary.current_territory_id,
         to_territory=territory,
-        moved_on=moved_on or timezone.localdate(),
+        moved_on=moved_on,
         actor=actor,
     )
     beneficiary.current_territory = territory

@@ -128,7 +128,7 @@ def beneficiary_detail(request, pk: int):
             "timeline": selectors.timeline(beneficiary, request.membership),
             "transition_form": TransitionForm(beneficiary=beneficiary),
             "note_form": CaseNoteForm(),
-            "move_form": MoveForm(),
+            "move_form": MoveForm(territory_ids=permissions.territory_ids(request.membership)),
         },
     )
 
@@ -184,25 +184,20 @@ def case_note_add(request, pk: int):
 @require_POST
 def beneficiary_move(request, pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
-    form = MoveForm(request.POST)
+    form = MoveForm(request.POST, territory_ids=permissions.territory_ids(request.membership))
     if form.is_valid():
-        territory = form.cleaned_data["territory"]
-        allowed = permissions.territory_ids(request.membership)
-        if allowed is not None and territory.pk not in allowed:
-            form.add_error("territory", _("You can only move a person to one of your territories."))
+        try:
+            services.beneficiary_move(
+                actor=request.user,
+                beneficiary=beneficiary,
+                territory=form.cleaned_data["territory"],
+                moved_on=form.cleaned_data["moved_on"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
         else:
-            try:
-                services.beneficiary_move(
-                    actor=request.user,
-                    beneficiary=beneficiary,
-                    territory=territory,
-                    moved_on=form.cleaned_data["moved_on"],
-                )
-            except ValidationError as error:
-                add_validation_error(form, error)
-            else:
-                messages.success(request, _("Territory changed."))
-                return redirect(beneficiary)
+            messages.success(request, _("Territory changed."))
+            return redirect(beneficiary)
     return render(
         request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary}, status=400
     )

@@ -54,9 +54,9 @@ class BeneficiaryViewSet(
         return BeneficiaryListSerializer if self.action == "list" else BeneficiarySerializer
 
     def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        access_log_for_request(request, self.get_object(), detail="api")
-        return response
+        beneficiary = self.get_object()
+        access_log_for_request(request, beneficiary, detail="api")
+        return Response(self.get_serializer(beneficiary).data)
 
     def perform_create(self, serializer):
         try:

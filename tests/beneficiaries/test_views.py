@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from beneficiaries.models import Beneficiary
 from tests.factories import beneficiary, territory
-from thrasos.accounts.models import MembershipTerritory, Role
+from thrasos.accounts.models import Role
 from thrasos.audit.models import AccessLog
 from thrasos.tenancy import tenant_context
 
@@ -252,11 +252,6 @@ def test_detail_query_count_does_not_grow_with_history(caseworker_client, a):
     assert len(first) == len(later)
 
 
-def test_membership_territory_helper_is_used(a):
-    with tenant_context(a["org"]):
-        assert MembershipTerritory.objects.filter(membership=a["members"][Role.CASEWORKER]).exists()
-
-
 def test_a_stage_recorded_afterwards_keeps_its_date(caseworker_client, a):
     import datetime as dt
 
@@ -279,3 +274,33 @@ def test_a_stage_recorded_afterwards_keeps_its_date(caseworker_client, a):
     assert timezone.localtime(b.state_changed_at).date() == day
     page = caseworker_client.get(reverse("beneficiaries:detail", args=[b.pk])).content.decode()
     assert f"{day:%d/%m/%Y}" in page
+
+
+def test_caseworkers_move_only_to_their_territories_coordinators_anywhere(client, a):
+    from django.utils import timezone
+
+    admin = a["members"][Role.ADMIN].user
+    other = territory(a["org"], "Autre territoire", "84", "69")
+    b = beneficiary(a["org"], a["territory"], admin)
+    url = reverse("beneficiaries:move", args=[b.pk])
+    client.force_login(a["members"][Role.CASEWORKER].user)
+    page = client.get(b.get_absolute_url()).content.decode()
+    assert "Autre territoire" not in page  # not offered
+    response = client.post(url, {"territory": other.pk, "moved_on": "2026-11-20"})
+    assert response.status_code == 400
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    response = client.post(url, {"territory": a["territory"].pk, "moved_on": "2026-11-20"})
+    assert "La personne est déjà sur ce territoire." in response.content.decode()
+    client.force_login(a["members"][Role.COORDINATOR].user)
+    response = client.post(url, {"territory": other.pk, "moved_on": "2000-01-01"})
+    assert "Cette date est avant le changement précédent" in response.content.decode()
+    response = client.post(url, {"territory": other.pk, "moved_on": "2999-01-01"})
+    assert (
+        "Un changement de territoire ne peut pas être dans le futur." in response.content.decode()
+    )
+    today = timezone.localdate().isoformat()
+    assert client.post(url, {"territory": other.pk, "moved_on": today}).status_code == 302
+    with tenant_context(a["org"]):
+        b.refresh_from_db()
+        assert b.current_territory == other
+        assert [m.to_territory for m in b.moves.all()] == [a["territory"], other]

@@ -215,10 +215,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  Demo logins (password for all: {DEMO_PASSWORD}):")
         self.stdout.write(f"    {OPERATOR[0]:<52} platform operator (Django admin)")
         for email, first_name, last_name, roles in DEMO_USERS:
-            described = ", ".join(
-                f"{role.label if hasattr(role, 'label') else role} @ {slug}"
-                for slug, role, _ in roles
-            )
+            described = ", ".join(f"{Role(role).label} @ {slug}" for slug, role, _ in roles)
             self.stdout.write(f"    {email:<52} {first_name} {last_name}: {described}")
         self.stdout.write(
             "  Two-factor code for every account but the volunteer: add the secret "
