@@ -188,11 +188,7 @@ def invitation_accept(request, token: str):
                         last_name=form.cleaned_data["last_name"],
                         password=form.cleaned_data["password1"],
                     )
-                    login(
-                        request,
-                        membership.user,
-                        backend="django.contrib.auth.backends.ModelBackend",
-                    )
+                    login(request, membership.user, backend=MODEL_BACKEND)
                 else:
                     membership = None
         except ValidationError as error:
