@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from beneficiaries import extensions
 from beneficiaries.models import Beneficiary, CaseNote
 from thrasos import permissions
 
@@ -147,6 +148,7 @@ def timeline(beneficiary: Beneficiary, membership) -> list[dict]:
         {"at": _on_date(a.assessed_on, a.created_at), "kind": "assessment", "object": a}
         for a in beneficiary.assessments.all()
     )
+    others = extensions.timeline_events(beneficiary, membership)
     return sorted(
-        chain(transitions, moves, notes, assessments), key=lambda e: e["at"], reverse=True
+        chain(transitions, moves, notes, assessments, others), key=lambda e: e["at"], reverse=True
     )

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from beneficiaries import selectors, services
+from beneficiaries import extensions, selectors, services
 from beneficiaries.forms import (
     BeneficiaryCreateForm,
     BeneficiaryForm,
@@ -126,6 +126,7 @@ def beneficiary_detail(request, pk: int):
                 "membership__user"
             ),
             "timeline": selectors.timeline(beneficiary, request.membership),
+            "sections": extensions.case_file_sections(beneficiary, request.membership),
             "transition_form": TransitionForm(beneficiary=beneficiary),
             "note_form": CaseNoteForm(),
             "move_form": MoveForm(territory_ids=permissions.territory_ids(request.membership)),

@@ -7,3 +7,10 @@ class PreparationSessionsConfig(AppConfig):
     # "sessions" is taken by django.contrib.sessions.
     label = "prep_sessions"
     verbose_name = _("Preparation sessions")
+
+    def ready(self) -> None:
+        from beneficiaries import extensions
+        from sessions import casefile
+
+        extensions.register_case_file_section(casefile.SECTION)
+        extensions.register_timeline_source(casefile.timeline_events)

@@ -70,3 +70,42 @@ def beneficiary(org, territory, actor, **fields):
     }
     with tenant_context(org):
         return beneficiary_create(actor=actor, data=data, allow_duplicate=True)
+
+
+def admitted(org, territory, actor, **fields):
+    """A case file moved through the pathway to `admitted`."""
+    from beneficiaries.services import TransitionRequest, beneficiary_transition
+    from thrasos.tenancy import tenant_context
+
+    b = beneficiary(org, territory, actor, **fields)
+    with tenant_context(org):
+        for state in ("candidate", "admitted"):
+            beneficiary_transition(
+                actor=actor, beneficiary=b, request=TransitionRequest(to_state=state)
+            )
+    return b
+
+
+def session(org, territory, *, start=None, capacity=12, **fields):
+    """A preparation session (10 weeks from `start`, by default the Monday
+    three weeks ago, so that it has a past and a future)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from sessions.services import session_create
+    from thrasos.tenancy import tenant_context
+
+    if start is None:
+        today = timezone.localdate()
+        start = today - datetime.timedelta(days=today.weekday() + 21)
+    data = {
+        "name": fields.pop("name", f"Session {start:%Y-%m-%d}"),
+        "territory": territory,
+        "start_date": start,
+        "capacity": capacity,
+        "planned_fle_hours": 120,
+        **fields,
+    }
+    with tenant_context(org):
+        return session_create(actor=None, data=data)

@@ -9,11 +9,14 @@ A new URL pattern that is not classified here fails the suite: classify it,
 and for a tenant page about one object, say which object of organisation B to
 try (TENANT_OBJECT_ROUTES)."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
+from sessions.models import Activity, Enrolment, PreparationSession
+from sessions.services import activity_create, enrolment_create
 from thrasos.accounts.models import Invitation, Membership, Role
 from thrasos.tenancy import tenant_context
 
@@ -68,6 +71,11 @@ TENANT = {
     "mentoring:index",
     "beneficiaries:create",
     "beneficiary-list",
+    "sessions:create",
+    "session-list",
+    "enrolment-list",
+    "activity-list",
+    "activity-series",
     # Two ids (case file and document): tested in tests/beneficiaries/test_documents.py.
     "beneficiaries:document_download",
 }
@@ -91,6 +99,33 @@ TENANT_OBJECT_ROUTES = {
     "beneficiary-transition": "beneficiary",
     "beneficiary-assessments": "beneficiary",
     "beneficiary-documents": "beneficiary",
+    "sessions:detail": "session",
+    "sessions:edit": "session",
+    "sessions:status": "session",
+    "sessions:enrol": "session",
+    "sessions:activity_create": "session",
+    "sessions:series_create": "session",
+    "sessions:grid": "session",
+    "sessions:ical": "session",
+    "sessions:enrolment_end": "enrolment",
+    "sessions:enrolment_promote": "enrolment",
+    "sessions:enrolment_remove": "enrolment",
+    "sessions:enrolment_reorder": "enrolment",
+    "sessions:attendance": "activity",
+    "sessions:activity_edit": "activity",
+    "sessions:activity_cancel": "activity",
+    "sessions:activity_restore": "activity",
+    "session-detail": "session",
+    "session-enrol": "session",
+    "session-set-status": "session",
+    "enrolment-detail": "enrolment",
+    "enrolment-complete": "enrolment",
+    "enrolment-drop-out": "enrolment",
+    "enrolment-promote": "enrolment",
+    "enrolment-remove": "enrolment",
+    "activity-detail": "activity",
+    "activity-attendance": "activity",
+    "activity-cancel": "activity",
 }
 
 ARGUMENT_VALUES = {"int": "4242", "str": "abc-123", "path": "1", "drf_format_suffix": ".json"}
@@ -175,16 +210,33 @@ def _objects_of(tenant) -> dict:
             invited_by=tenant["members"][Role.ADMIN].user,
             expires_at="2099-01-01T00:00:00Z",
         )
-    from tests.factories import beneficiary
+    from tests import factories
 
+    actor = tenant["members"][Role.ADMIN].user
+    session = factories.session(tenant["org"], tenant["territory"], name="Session Secret-B")
+    admitted = factories.admitted(
+        tenant["org"], tenant["territory"], actor, last_name="Secret-B", first_name="Inscrite"
+    )
+    with tenant_context(tenant["org"]):
+        enrolment = enrolment_create(actor=actor, session=session, beneficiary=admitted)
+        activity = activity_create(
+            actor=actor,
+            session=session,
+            data={
+                "kind": "workshop",
+                "title": "Atelier Secret-B",
+                "date": session.start_date,
+                "start_time": datetime.time(9),
+                "end_time": datetime.time(10),
+            },
+        )
     return {
-        "beneficiary": beneficiary(
-            tenant["org"],
-            tenant["territory"],
-            tenant["members"][Role.ADMIN].user,
-            last_name="Secret-B",
-            first_name="Personne",
+        "beneficiary": factories.beneficiary(
+            tenant["org"], tenant["territory"], actor, last_name="Secret-B", first_name="Personne"
         ),
+        "session": session,
+        "enrolment": enrolment,
+        "activity": activity,
         "territory": tenant["territory"],
         "member": tenant["members"][Role.CASEWORKER],
         "invitation": invitation,
@@ -225,6 +277,9 @@ def test_each_role_of_a_gets_404_for_every_object_of_b(client, two_tenants, role
     with tenant_context(two_tenants["b"]["org"]):
         assert Membership.objects.get(pk=objects_b["member"].pk).is_active
         assert Invitation.objects.get(pk=objects_b["invitation"].pk).revoked_at is None
+        assert PreparationSession.objects.get(pk=objects_b["session"].pk).status == "planned"
+        assert Enrolment.objects.get(pk=objects_b["enrolment"].pk).status == "enrolled"
+        assert Activity.objects.get(pk=objects_b["activity"].pk).cancelled_at is None
 
 
 @pytest.mark.django_db

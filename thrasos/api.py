@@ -5,9 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from beneficiaries.api.views import BeneficiaryViewSet
+from sessions.api.views import ActivityViewSet, EnrolmentViewSet, SessionViewSet
 
 router = DefaultRouter()
 router.register("beneficiaires", BeneficiaryViewSet, basename="beneficiary")
+router.register("sessions", SessionViewSet, basename="session")
+router.register("inscriptions", EnrolmentViewSet, basename="enrolment")
+router.register("activites", ActivityViewSet, basename="activity")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -277,6 +277,8 @@ SPECTACULAR_SETTINGS = {
         "CountryEnum": "django_countries.countries",
         "PathwayStateEnum": "beneficiaries.pathway.State",
         "CefrLevelEnum": "beneficiaries.models.Cefr",
+        "WithdrawalReasonEnum": "beneficiaries.pathway.WithdrawalReason",
+        "ActivityKindEnum": "sessions.models.ActivityKind",
     },
 }
 

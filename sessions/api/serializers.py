@@ -1,0 +1,153 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from beneficiaries.api.serializers import TenantPrimaryKeyField
+from beneficiaries.pathway import WithdrawalReason
+from sessions.models import (
+    Activity,
+    ActivityKind,
+    AttendanceStatus,
+    Enrolment,
+    PreparationSession,
+    Weekday,
+)
+from thrasos import permissions
+from thrasos.accounts.models import Territory
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    territory = TenantPrimaryKeyField(Territory)
+    end_date = serializers.DateField(required=False)
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = PreparationSession
+        fields = [
+            "id",
+            "name",
+            "territory",
+            "site",
+            "start_date",
+            "end_date",
+            "capacity",
+            "status",
+            "training_provider",
+            "planned_fle_hours",
+        ]
+
+    def validate_territory(self, territory):
+        allowed = permissions.territory_ids(self.context["request"].membership)
+        if allowed is not None and territory.pk not in allowed:
+            raise serializers.ValidationError(_("This territory is not one of yours."))
+        return territory
+
+    def validate_capacity(self, value):
+        if value < 1:
+            raise serializers.ValidationError(_("At least one place."))
+        return value
+
+    def validate_name(self, value):
+        duplicates = PreparationSession.objects.filter(name__iexact=value.strip())
+        if self.instance is not None:
+            duplicates = duplicates.exclude(pk=self.instance.pk)
+        if duplicates.exists():
+            raise serializers.ValidationError(_("A session already has this name."))
+        return value.strip()
+
+
+class SessionStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PreparationSession.Status.choices)
+    on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class EnrolmentSerializer(serializers.ModelSerializer):
+    beneficiary_name = serializers.CharField(source="beneficiary.full_name", read_only=True)
+
+    class Meta:
+        model = Enrolment
+        fields = [
+            "id",
+            "session",
+            "beneficiary",
+            "beneficiary_name",
+            "status",
+            "waiting_position",
+            "enrolled_on",
+            "ended_on",
+            "dropout_reason",
+            "comment",
+        ]
+        read_only_fields = fields
+
+
+class EnrolSerializer(serializers.Serializer):
+    beneficiary = serializers.IntegerField(help_text="Id of an admitted case file.")
+    on = serializers.DateField(required=False, allow_null=True, default=None)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EnrolmentEndSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, allow_null=True, default=None)
+    reason = serializers.ChoiceField(choices=WithdrawalReason.choices, required=False)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    participant = TenantPrimaryKeyField(Enrolment, required=False, allow_null=True)
+    cancelled = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "session",
+            "series",
+            "kind",
+            "title",
+            "date",
+            "start_time",
+            "end_time",
+            "place",
+            "facilitator",
+            "partner",
+            "participant",
+            "cancelled",
+            "cancel_reason",
+        ]
+        read_only_fields = ["id", "session", "series", "cancelled", "cancel_reason"]
+
+    def get_cancelled(self, activity) -> bool:
+        return activity.is_cancelled
+
+
+class SeriesSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[(k, v) for k, v in ActivityKind.choices if k != ActivityKind.INDIVIDUAL]
+    )
+    weekdays = serializers.ListField(
+        child=serializers.ChoiceField(choices=Weekday.choices), allow_empty=False
+    )
+    start_time = serializers.TimeField()
+    end_time = serializers.TimeField()
+    first_date = serializers.DateField(required=False, allow_null=True, default=None)
+    last_date = serializers.DateField(required=False, allow_null=True, default=None)
+    title = serializers.CharField(required=False, allow_blank=True, default="")
+    place = serializers.CharField(required=False, allow_blank=True, default="")
+    facilitator = serializers.CharField(required=False, allow_blank=True, default="")
+    partner = serializers.CharField(required=False, allow_blank=True, default="")
+    skip_public_holidays = serializers.BooleanField(required=False, default=True)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AttendanceMarkSerializer(serializers.Serializer):
+    enrolment = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=AttendanceStatus.choices)
+
+
+class AttendanceSerializer(serializers.Serializer):
+    enrolment = serializers.IntegerField()
+    beneficiary_name = serializers.CharField()
+    status = serializers.CharField(allow_blank=True)

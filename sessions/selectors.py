@@ -1,0 +1,286 @@
+"""Reads of sessions, always through the member's scope, and the figures of
+the session page: FLE hours planned and done, attendance rates by kind."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from sessions.models import (
+    ATTENDED,
+    Activity,
+    ActivityKind,
+    Attendance,
+    AttendanceStatus,
+    Enrolment,
+    PreparationSession,
+)
+from thrasos import permissions
+
+
+def sessions_for(membership):
+    """Sessions a member may open: admins and coordinators all, caseworkers
+    those of their territories. Volunteers and managers: none (404)."""
+    if not permissions.can_open_case_files(membership):
+        raise Http404
+    return PreparationSession.objects.in_territories(permissions.territory_ids(membership))
+
+
+def session_get(membership, pk: int, *, for_update: bool = False) -> PreparationSession:
+    """404 alike for a missing session, another organisation's, or one
+    outside the member's territories."""
+    return get_object_or_404(sessions_for(membership).select_related("territory"), pk=pk)
+
+
+def activity_get(membership, pk: int) -> Activity:
+    return get_object_or_404(
+        Activity.objects.filter(session__in=sessions_for(membership)).select_related(
+            "session__territory", "participant__beneficiary"
+        ),
+        pk=pk,
+    )
+
+
+def enrolment_get(membership, pk: int) -> Enrolment:
+    return get_object_or_404(
+        Enrolment.objects.filter(session__in=sessions_for(membership)).select_related(
+            "session", "beneficiary"
+        ),
+        pk=pk,
+    )
+
+
+_ACTIVITY_DURATION = ExpressionWrapper(
+    F("activity__end_time") - F("activity__start_time"), output_field=DurationField()
+)
+
+
+def _hours(duration: datetime.timedelta | None) -> float:
+    return round(duration.total_seconds() / 3600, 1) if duration else 0.0
+
+
+@dataclass
+class KindRate:
+    kind: str
+    label: str
+    recorded: int = 0
+    attended: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return round(100 * self.attended / self.recorded) if self.recorded else None
+
+
+@dataclass
+class ParticipantFigures:
+    enrolment: Enrolment
+    fle_hours_expected: float = 0.0  # FLE held while the person was in the group
+    fle_hours_done: float = 0.0  # of which attended (present or late)
+    recorded: int = 0
+    attended: int = 0
+    marks: dict = field(default_factory=dict)  # activity id -> status
+
+    @property
+    def rate(self) -> float | None:
+        return round(100 * self.attended / self.recorded) if self.recorded else None
+
+
+@dataclass
+class SessionFigures:
+    fle_hours_planned: float
+    fle_hours_scheduled: float
+    fle_hours_held: float
+    rates: list[KindRate]
+    participants: list[ParticipantFigures]
+
+    @property
+    def fle_hours_done_average(self) -> float | None:
+        if not self.participants:
+            return None
+        total = sum(p.fle_hours_done for p in self.participants)
+        return round(total / len(self.participants), 1)
+
+
+def session_figures(session: PreparationSession, *, with_marks: bool = False) -> SessionFigures:
+    """FLE hours and attendance rates of a session, per kind and per person,
+    in a constant number of queries (whatever the number of activities and
+    participants)."""
+    today = timezone.localdate()
+    activities = list(
+        session.activities.with_hours().only(
+            "id", "kind", "date", "start_time", "end_time", "cancelled_at", "participant_id"
+        )
+    )
+    fle = [a for a in activities if a.kind == ActivityKind.FLE and not a.is_cancelled]
+    enrolments = list(
+        session.enrolments.participants()
+        .select_related("beneficiary")
+        .order_by("beneficiary__search_last_first", "id")
+    )
+    by_kind = {kind: KindRate(kind, label) for kind, label in ActivityKind.choices}
+    per_person = {e.pk: ParticipantFigures(e) for e in enrolments}
+    for enrolment_id, kind, status, count in (
+        Attendance.objects.filter(activity__session=session)
+        .values_list("enrolment_id", "activity__kind", "status")
+        .annotate(n=Count("id"))
+    ):
+        rate = by_kind[kind]
+        rate.recorded += count
+        person = per_person.get(enrolment_id)
+        if person:
+            person.recorded += count
+        if status in ATTENDED:
+            rate.attended += count
+            if person:
+                person.attended += count
+    fle_attended = dict(
+        Attendance.objects.filter(
+            activity__session=session,
+            activity__kind=ActivityKind.FLE,
+            activity__cancelled_at__isnull=True,
+            status__in=ATTENDED,
+        )
+        .values("enrolment_id")
+        .annotate(d=Sum(_ACTIVITY_DURATION))
+        .values_list("enrolment_id", "d")
+    )
+    held = [a for a in fle if a.date <= today]
+    for person in per_person.values():
+        person.fle_hours_done = _hours(fle_attended.get(person.enrolment.pk))
+        person.fle_hours_expected = round(
+            sum(a.duration.total_seconds() for a in held if person.enrolment.attends_on(a.date))
+            / 3600,
+            1,
+        )
+    if with_marks:
+        for enrolment_id, activity_id, status in Attendance.objects.filter(
+            activity__session=session
+        ).values_list("enrolment_id", "activity_id", "status"):
+            if enrolment_id in per_person:
+                per_person[enrolment_id].marks[activity_id] = status
+    return SessionFigures(
+        fle_hours_planned=float(session.planned_fle_hours),
+        fle_hours_scheduled=round(sum(a.duration.total_seconds() for a in fle) / 3600, 1),
+        fle_hours_held=round(sum(a.duration.total_seconds() for a in held) / 3600, 1),
+        rates=list(by_kind.values()),
+        participants=list(per_person.values()),
+    )
+
+
+def timetable_by_week(session: PreparationSession):
+    """[(monday, [activities], is the current week)], weeks in order."""
+    today = timezone.localdate()
+    this_monday = today - datetime.timedelta(days=today.weekday())
+    activities = session.activities.select_related("participant__beneficiary").order_by(
+        "date", "start_time", "id"
+    )
+    return [
+        (monday, list(items), monday == this_monday)
+        for monday, items in groupby(
+            activities, key=lambda a: a.date - datetime.timedelta(days=a.date.weekday())
+        )
+    ]
+
+
+def attendance_summary(beneficiary) -> list[dict]:
+    """For the case file: each session of the person with their FLE hours
+    and attendance rate (two queries whatever the number of sessions)."""
+    enrolments = list(
+        Enrolment.objects.filter(beneficiary=beneficiary)
+        .exclude(status=Enrolment.Status.REMOVED)
+        .select_related("session")
+        .order_by("-session__start_date")
+    )
+    if not enrolments:
+        return []
+    counts = defaultdict(lambda: {"recorded": 0, "attended": 0, "fle_seconds": 0})
+    rows = (
+        Attendance.objects.filter(enrolment__in=enrolments)
+        .values_list("enrolment_id", "status", "activity__kind")
+        .annotate(
+            n=Count("id"),
+            d=Sum(_ACTIVITY_DURATION),
+        )
+    )
+    for enrolment_id, status, kind, n, duration in rows:
+        c = counts[enrolment_id]
+        c["recorded"] += n
+        if status in ATTENDED:
+            c["attended"] += n
+            if kind == ActivityKind.FLE and duration:
+                c["fle_seconds"] += duration.total_seconds()
+    result = []
+    for e in enrolments:
+        c = counts[e.pk]
+        result.append(
+            {
+                "enrolment": e,
+                "recorded": c["recorded"],
+                "attended": c["attended"],
+                "rate": round(100 * c["attended"] / c["recorded"]) if c["recorded"] else None,
+                "fle_hours": round(c["fle_seconds"] / 3600, 1),
+            }
+        )
+    return result
+
+
+def attendance_counts(activity: Activity) -> dict[str, int]:
+    return dict(
+        activity.attendances.values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+
+
+def sessions_list(membership):
+    return (
+        sessions_for(membership)
+        .select_related("territory")
+        .annotate(
+            participants=Count(
+                "enrolments",
+                filter=Q(
+                    enrolments__status__in=[
+                        Enrolment.Status.ENROLLED,
+                        Enrolment.Status.COMPLETED,
+                        Enrolment.Status.DROPPED_OUT,
+                    ]
+                ),
+            ),
+            waiting=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITING)),
+        )
+        .order_by("-start_date", "id")
+    )
+
+
+def cohort_funnel(figures: SessionFigures) -> dict[str, list[tuple[str, int]]]:
+    """Where the cohort stands: enrolment outcomes, then the participants'
+    current pathway stages."""
+    from collections import Counter
+
+    from beneficiaries.pathway import State
+
+    enrolments = Counter(p.enrolment.status for p in figures.participants)
+    stages = Counter(p.enrolment.beneficiary.state for p in figures.participants)
+    shown = (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED, Enrolment.Status.DROPPED_OUT)
+    return {
+        "enrolments": [
+            (label, enrolments[value])
+            for value, label in Enrolment.Status.choices
+            if value in shown
+        ],
+        "stages": [(label, stages[value]) for value, label in State.choices if stages[value]],
+    }
+
+
+STATUS_LETTERS = {
+    AttendanceStatus.PRESENT: "P",
+    AttendanceStatus.LATE: "R",
+    AttendanceStatus.EXCUSED: "E",
+    AttendanceStatus.UNEXCUSED: "A",
+}
