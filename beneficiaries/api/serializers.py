@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
@@ -74,10 +75,10 @@ class BeneficiarySerializer(PolicyFieldsMixin, CountryFieldMixin, serializers.Mo
     def validate_current_territory(self, territory):
         allowed = permissions.territory_ids(self.context["request"].membership)
         if allowed is not None and territory.pk not in allowed:
-            raise serializers.ValidationError("Ce territoire n’est pas l’un des vôtres.")
+            raise serializers.ValidationError(_("This territory is not one of yours."))
         if self.instance is not None and territory.pk != self.instance.current_territory_id:
             raise serializers.ValidationError(
-                "Le changement de territoire passe par l’action « move »."
+                _("The territory changes through the “move” action (a dated event).")
             )
         return territory
 

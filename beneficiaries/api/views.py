@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -146,7 +147,7 @@ class BeneficiaryViewSet(
             if data.get("replaces"):
                 replaces = beneficiary.documents.filter(pk=data["replaces"]).first()
                 if replaces is None:
-                    raise as_drf_error(DjangoValidationError({"replaces": "Document inconnu."}))
+                    raise as_drf_error(DjangoValidationError({"replaces": _("Unknown document.")}))
             try:
                 document = services.document_add(
                     actor=request.user,
