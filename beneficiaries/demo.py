@@ -138,8 +138,8 @@ FORWARD = [
 DISTRIBUTION = {
     State.REFERRED: 18,
     State.CANDIDATE: 16,
-    State.ADMITTED: 14,
-    State.IN_SESSION: 22,
+    State.ADMITTED: 22,
+    State.IN_SESSION: 14,
     State.SEEKING_CONTRACT: 20,
     State.IN_CONTRACT: 28,
     State.EXITED: 16,
@@ -162,8 +162,16 @@ def path_to(state: str) -> list[str]:
     return FORWARD[1 : FORWARD.index(state) + 1]
 
 
-def seed_beneficiaries(*, actor, territories, referents, count: int, seed: int) -> int:
-    """Create `count` case files (in the current tenant) unless some exist."""
+def seed_beneficiaries(
+    *, actor, territories, referents, count: int, seed: int, session_start=None, pending=None
+) -> int:
+    """Create `count` case files (in the current tenant) unless some exist.
+
+    `session_start(state, rng)` may give the start date of the preparation
+    session a person of that final state goes through: that person is then
+    referred and admitted before it, stops at `admitted`, and is appended to
+    `pending` as (beneficiary, final state, session start) for the sessions
+    demo to enrol, take through the session and carry on (finish_path)."""
     if Beneficiary.objects.exists():
         return 0
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
@@ -178,9 +186,15 @@ def seed_beneficiaries(*, actor, territories, referents, count: int, seed: int) 
     today = timezone.localdate()
     for i, (state, person) in enumerate(zip(states, people(rng, len(states)), strict=True)):
         last, first, sex, nationality, languages = person
-        referral = today - datetime.timedelta(
-            days=rng.randrange(len(path_to(state)) * 45 + 10, 900)
-        )
+        start = session_start(state, rng) if session_start else None
+        if start is not None:
+            # Admitted before the session (before today for a future one).
+            admitted_by = min(start, today)
+            referral = admitted_by - datetime.timedelta(days=rng.randrange(60, 160))
+        else:
+            referral = today - datetime.timedelta(
+                days=rng.randrange(len(path_to(state)) * 45 + 10, 900)
+            )
         birth = datetime.date(1975 + rng.randrange(27), rng.randrange(1, 13), rng.randrange(1, 29))
         b = services.beneficiary_create(
             actor=actor,
@@ -209,38 +223,61 @@ def seed_beneficiaries(*, actor, territories, referents, count: int, seed: int) 
             referents=[referents[i % len(referents)]] if referents else [],
             allow_duplicate=True,
         )
-        # Stages spread between the referral and today, so that "since" varies.
-        steps = path_to(state)
-        span = (today - referral).days
-        when = referral
-        for n, target in enumerate(steps, start=1):
-            when = referral + datetime.timedelta(days=span * n // (len(steps) + 1))
-            if target not in ALLOWED[b.state]:
-                raise ValueError(f"demo path {state}: {b.state} -> {target} is not allowed")
-            services.beneficiary_transition(
-                actor=actor,
-                beneficiary=b,
-                request=TransitionRequest(
-                    at=timezone.make_aware(datetime.datetime.combine(when, datetime.time(10))),
-                    to_state=target,
-                    reason=(
-                        rng.choice(NotAdmittedReason.values)
-                        if target == State.NOT_ADMITTED
-                        else rng.choice(WithdrawalReason.values)
-                        if target == State.WITHDRAWN
-                        else ""
-                    ),
-                    exit_employment=rng.choice(EmploymentOutcome.values)
-                    if target == State.EXITED
-                    else "",
-                    exit_housing=rng.choice(HousingOutcome.values)
-                    if target == State.EXITED
-                    else "",
-                ),
-            )
+        if start is not None:
+            # Candidate and admitted before the session; the rest through it.
+            _advance(actor, b, [State.CANDIDATE, State.ADMITTED], referral, admitted_by, rng)
+            pending.append((b, state, start))
+        else:
+            # Stages spread between the referral and today, so that "since" varies.
+            _advance(actor, b, path_to(state), referral, today, rng)
         for note in rng.sample(NOTES, rng.randrange(0, 3)):
             services.case_note_add(actor=actor, beneficiary=b, body=note, confidentiality="team")
     return len(states)
+
+
+def _advance(actor, b, steps, after: datetime.date, before: datetime.date, rng) -> None:
+    """Take `b` through `steps`, dated evenly between the two dates."""
+    span = (before - after).days
+    for n, target in enumerate(steps, start=1):
+        when = after + datetime.timedelta(days=span * n // (len(steps) + 1))
+        if target not in ALLOWED[b.state]:
+            raise ValueError(f"demo path: {b.state} -> {target} is not allowed")
+        services.beneficiary_transition(
+            actor=actor,
+            beneficiary=b,
+            request=TransitionRequest(
+                at=timezone.make_aware(datetime.datetime.combine(when, datetime.time(10))),
+                to_state=target,
+                reason=(
+                    rng.choice(NotAdmittedReason.values)
+                    if target == State.NOT_ADMITTED
+                    else rng.choice(WithdrawalReason.values)
+                    if target == State.WITHDRAWN
+                    else ""
+                ),
+                exit_employment=rng.choice(EmploymentOutcome.values)
+                if target == State.EXITED
+                else "",
+                exit_housing=rng.choice(HousingOutcome.values) if target == State.EXITED else "",
+            ),
+        )
+
+
+def finish_path(*, actor, beneficiary, state: str, after: datetime.date, rng) -> None:
+    """After the session: on to `state` (in_contract, exited), dated between
+    `after` and today (the contract a few weeks after the session, the exit
+    at least six months into it)."""
+    remaining = FORWARD[FORWARD.index(beneficiary.state) + 1 : FORWARD.index(state) + 1]
+    if not remaining:
+        return
+    today = timezone.localdate()
+    contract = min(after + datetime.timedelta(days=rng.randrange(20, 60)), today)
+    _advance(
+        actor, beneficiary, remaining[:1], contract - datetime.timedelta(days=1), contract, rng
+    )
+    if len(remaining) > 1:
+        exit_on = min(contract + datetime.timedelta(days=rng.randrange(190, 300)), today)
+        _advance(actor, beneficiary, remaining[1:], contract, exit_on, rng)
 
 
 def seed_scale(*, total: int, organisations: int, stdout=None) -> None:

@@ -81,6 +81,7 @@ DEMO_USERS = [
     ),
 ]
 OPERATOR = ("operateur@demo.thrasos.fr", "Camille", "Roux")
+SESSION_TERRITORIES = ("H&H Gironde", "H&H Rhône", "SAO Toulouse")
 
 
 def current_code(secret: str = DEMO_TOTP_SECRET) -> str:
@@ -136,7 +137,9 @@ class Command(BaseCommand):
             seed_scale(total=scale, organisations=options["organisations"], stdout=self.stdout)
 
     def seed_case_files(self, organisations) -> int:
+        """Case files, then the sessions their pathways went through."""
         from beneficiaries.demo import seed_beneficiaries
+        from sessions.demo import seed_sessions, session_chooser
 
         created = 0
         for slug, count in (("hh-urgence", 150), ("solidarite-occitanie", 30)):
@@ -149,11 +152,23 @@ class Command(BaseCommand):
                     if caseworkers
                     else Membership.objects.filter(role=Role.ADMIN).first().user
                 )
+                pending = []
+                territories = list(Territory.objects.order_by("name"))
                 created += seed_beneficiaries(
                     actor=actor,
-                    territories=list(Territory.objects.order_by("name")),
+                    territories=territories,
                     referents=caseworkers,
                     count=count,
+                    seed=len(slug),
+                    session_start=session_chooser(len(slug)),
+                    pending=pending,
+                )
+                # Sessions in the demo caseworker's territories (Gironde, Rhône).
+                seed_sessions(
+                    actor=actor,
+                    territories=[t for t in territories if t.name in SESSION_TERRITORIES]
+                    or territories[:1],
+                    pending=pending,
                     seed=len(slug),
                 )
         return created
