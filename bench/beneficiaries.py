@@ -9,9 +9,7 @@ organisation, deep page <= 1.5x first page, RLS on vs off <= 1.2x.
 This is a measurement, not a test: it prints and exits 0."""
 
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -24,48 +22,15 @@ django.setup()
 from allauth.mfa.models import Authenticator  # noqa: E402
 from allauth.mfa.totp.internal.auth import TOTP  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.db import connections, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
+from timing import RUNS, timed, timed_sql  # noqa: E402 - bench/timing.py
 
 from beneficiaries.models import Beneficiary  # noqa: E402
 from beneficiaries.selectors import _encode  # noqa: E402
 from thrasos.accounts.models import Membership, Organisation  # noqa: E402
 from thrasos.tenancy import platform_context, tenant_context  # noqa: E402
 
-RUNS = int(os.environ.get("BENCH_RUNS", "30"))
 settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-
-
-def timed(function, runs=RUNS):
-    function()  # warm-up
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
-
-
-def timed_sql(alias, organisation_id, sql, params, *, lift_rls=False, runs=RUNS):
-    """Median and p95 of one SELECT (execute + fetch) inside the tenant, in a
-    transaction that is rolled back (so lifting RLS leaves no trace)."""
-    connection = connections[alias]
-    samples = []
-    with transaction.atomic(using=alias), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('app.organisation_id', %s, true)", [str(organisation_id)])
-        if lift_rls:
-            cursor.execute("ALTER TABLE beneficiaries_beneficiary NO FORCE ROW LEVEL SECURITY")
-        cursor.execute(sql, params)
-        cursor.fetchall()
-        for _ in range(runs):
-            start = time.perf_counter()
-            cursor.execute(sql, params)
-            cursor.fetchall()
-            samples.append((time.perf_counter() - start) * 1000)
-        transaction.set_rollback(True, using=alias)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
 
 
 def main():

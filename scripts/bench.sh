@@ -12,3 +12,4 @@ PY="$VENV/bin/python"
 "$PY" manage.py migrate --database owner --no-input -v 0
 "$PY" manage.py seed_demo --scale "${BENCH_SCALE:-200000}" --organisations 20
 "$PY" bench/beneficiaries.py
+"$PY" bench/sessions.py
