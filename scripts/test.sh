@@ -15,4 +15,10 @@ dev_defaults
 services_start
 "$VENV/bin/python" manage.py collectstatic --no-input -v 0
 "$VENV/bin/python" manage.py compilemessages --ignore=.venv --ignore=.local -v 0
+# As make run does: the migrations of the local database, as the owner role,
+# with "default" as the runtime role (the test database is migrated by the
+# owner through "default", which would hide a migration that reads the wrong
+# alias).
+say "Applying migrations to the local database (as the owner role)"
+"$VENV/bin/python" manage.py migrate --database owner --no-input -v 0
 "$VENV/bin/pytest" "$@"

@@ -15,16 +15,20 @@ DEFAULTS = [
 def seed(apps, schema_editor):
     """Existing organisations get the default checklist. Row-level security is
     forced, so each organisation is entered in turn (TENANCY.md, pitfall 5)."""
+    # Through the migrating connection (the owner role): "default" is the
+    # runtime role, which has no rights on the tables until after migrate.
+    alias = schema_editor.connection.alias
     Organisation = apps.get_model("accounts", "Organisation")
     PrerequisiteItem = apps.get_model("beneficiaries", "PrerequisiteItem")
     with schema_editor.connection.cursor() as cursor:
-        for organisation in Organisation.objects.all():
+        for organisation in Organisation.objects.using(alias).all():
             cursor.execute(
                 "SELECT set_config('app.organisation_id', %s, true)", [str(organisation.pk)]
             )
-            if PrerequisiteItem.objects.filter(organisation_id=organisation.pk).exists():
+            items = PrerequisiteItem.objects.using(alias)
+            if items.filter(organisation_id=organisation.pk).exists():
                 continue
-            PrerequisiteItem.objects.bulk_create(
+            items.bulk_create(
                 PrerequisiteItem(organisation_id=organisation.pk, label=label, position=i)
                 for i, label in enumerate(DEFAULTS)
             )
