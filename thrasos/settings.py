@@ -64,7 +64,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "thrasos.accounts.middleware.SessionLifetimeMiddleware",
     "thrasos.accounts.middleware.TenantMiddleware",
@@ -166,6 +165,8 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 MFA_ADAPTER = "thrasos.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Thrasos"
+# Activity ("last seen") is recorded by SessionLifetimeMiddleware every 30 s
+# rather than by allauth's middleware on every request.
 USERSESSIONS_TRACK_ACTIVITY = True
 # Staff roles must enrol in TOTP before reaching anything else. Only a
 # development machine may turn this off; production refuses to start without it.

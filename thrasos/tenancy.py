@@ -48,6 +48,21 @@ def _set(setting: str, value: str, using: str) -> str:
     return previous
 
 
+def set_transaction_settings(values: dict[str, str], *, using: str = "default") -> dict[str, str]:
+    """Set several transaction-local settings in one round trip and return
+    their previous values ('' if none). Inside a transaction only: the
+    values vanish at its end (see request_tenancy)."""
+    names = list(values)
+    select = ", ".join(
+        "COALESCE(current_setting(%s, true), ''), set_config(%s, %s, true)" for _ in names
+    )
+    params = [p for name in names for p in (name, name, values[name])]
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT {select}", params)
+        row = cursor.fetchone()
+    return {name: row[2 * i] for i, name in enumerate(names)}
+
+
 @contextlib.contextmanager
 def _database_setting(setting: str, value: str, using: str) -> Iterator[None]:
     with transaction.atomic(using=using):

@@ -130,7 +130,7 @@ def test_api_list_query_count_is_pinned(api, a, django_assert_num_queries):
         assert len(api.get("/api/beneficiaires/").json()["results"]) == 50
 
 
-API_LIST_QUERIES = 21
+API_LIST_QUERIES = 10
 
 
 def test_the_schema_documents_the_beneficiaries(api):

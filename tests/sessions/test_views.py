@@ -263,7 +263,7 @@ def test_session_page_and_grid_query_counts_do_not_grow(cw, a):
 
 
 # Session page, grid, group attendance screen (whatever their size).
-SESSION_PAGE_QUERIES = (28, 27, 23)
+SESSION_PAGE_QUERIES = (17, 16, 12)
 
 
 def test_case_file_shows_the_sessions_and_the_timeline(cw, a):

@@ -1,11 +1,13 @@
 """Per-request tenancy, MFA enforcement and session idle timeout."""
 
+import contextlib
 import re
 import time
 import uuid
 
 import pghistory
 from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -13,14 +15,21 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import resolve
 from django.utils.translation import gettext as _
+from django_scopes import scope
 
 from thrasos import permissions
 from thrasos.accounts.models import Membership
-from thrasos.tenancy import platform_context, tenant_context, user_context
+from thrasos.tenancy import (
+    ORGANISATION_SETTING,
+    USER_SETTING,
+    platform_context,
+    set_transaction_settings,
+)
 
 SESSION_ORGANISATION = "thrasos_organisation_id"
 SESSION_LAST_SEEN = "thrasos_last_seen"
 SESSION_LOGGED_IN_AT = "thrasos_logged_in_at"
+SESSION_MFA_ENROLLED = "thrasos_mfa_enrolled"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -43,7 +52,22 @@ class TenantMiddleware:
             with pghistory.context(request_id=request.request_id):
                 response = self.get_response(request)
         else:
-            with transaction.atomic(), user_context(user.pk), platform_context():
+            response = self._in_tenant(request, user)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+    def _in_tenant(self, request, user):
+        """One transaction for the whole request; the database settings are
+        set in two round trips (the user's, to read their memberships; then
+        the organisation's, user cleared) with no savepoint. They are
+        transaction-local, so the commit clears them; inside an enclosing
+        transaction (tests) they are restored instead."""
+        nested = transaction.get_connection().in_atomic_block
+        with transaction.atomic():
+            previous = set_transaction_settings(
+                {USER_SETTING: str(user.pk), ORGANISATION_SETTING: ""}
+            )
+            with platform_context():
                 request.memberships = list(
                     Membership.objects.active()
                     .for_user(user)
@@ -51,15 +75,27 @@ class TenantMiddleware:
                     .order_by("organisation__name")
                 )
             request.membership = self._choose(request)
+            organisation_id = None
             if request.membership is not None:
                 request.organisation = request.membership.organisation
-            with pghistory.context(user=user.pk, request_id=request.request_id):
-                if request.organisation is not None:
-                    with tenant_context(request.organisation):
-                        response = self.get_response(request)
-                else:
+                organisation_id = request.organisation.pk
+            set_transaction_settings(
+                {USER_SETTING: "", ORGANISATION_SETTING: str(organisation_id or "")}
+            )
+            try:
+                with (
+                    pghistory.context(user=user.pk, request_id=request.request_id),
+                    scope(organisation=organisation_id)
+                    if organisation_id
+                    else contextlib.nullcontext(),
+                ):
                     response = self.get_response(request)
-        response["X-Request-ID"] = request.request_id
+                if response.status_code >= 500:
+                    # The view failed after writing: keep none of it.
+                    transaction.set_rollback(True)
+            finally:
+                if nested and not transaction.get_connection().needs_rollback:
+                    set_transaction_settings(previous)
         return response
 
     @staticmethod
@@ -108,10 +144,21 @@ class MfaRequiredMiddleware:
                 (m.role for m in request.memberships), platform_operator=user.is_staff
             )
             and not self._url_allowed(request)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            and not self._enrolled(request, user)
         ):
             return redirect("mfa_required")
         return self.get_response(request)
+
+    @staticmethod
+    def _enrolled(request, user) -> bool:
+        """Whether the user has a TOTP authenticator; remembered in the
+        session once true (staff cannot remove theirs, see MFAAdapter)."""
+        if request.session.get(SESSION_MFA_ENROLLED) == user.pk:
+            return True
+        enrolled = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        if enrolled:
+            request.session[SESSION_MFA_ENROLLED] = user.pk
+        return enrolled
 
     @staticmethod
     def _url_allowed(request) -> bool:
@@ -126,7 +173,11 @@ class MfaRequiredMiddleware:
 
 class SessionLifetimeMiddleware:
     """Ends a session left idle longer than SESSION_IDLE_SECONDS, or older than
-    SESSION_ABSOLUTE_SECONDS since login, whatever the activity."""
+    SESSION_ABSOLUTE_SECONDS since login, whatever the activity.
+
+    It also records the activity shown in "My sessions" (allauth's user
+    sessions), at most every 30 seconds, with the last-seen time: allauth's
+    own middleware rewrites that row on every request (five queries)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -141,9 +192,11 @@ class SessionLifetimeMiddleware:
                 return self._end(request, _("Your session ended after a period of inactivity."))
             if now - logged_in_at > settings.SESSION_ABSOLUTE_SECONDS:
                 return self._end(request, _("Your session reached its maximum length."))
-            if now - last_seen >= 30:  # spare a session write on every request
+            # The first request of a session, then at most every 30 s (a
+            # session write and the user-session row, not on every request).
+            if SESSION_LAST_SEEN not in session or now - last_seen >= 30:
                 session[SESSION_LAST_SEEN] = now
-            session.setdefault(SESSION_LAST_SEEN, now)
+                UserSession.objects.create_from_request(request)
         return self.get_response(request)
 
     @staticmethod
