@@ -83,7 +83,7 @@ class SessionStatusForm(forms.Form):
 
     def __init__(self, *args, session: PreparationSession, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
+        self.fields["status"].choices = [("", "—")] + [
             (value, label)
             for value, label in PreparationSession.Status.choices
             if value in STATUS_MOVES[session.status]

@@ -128,3 +128,89 @@ def test_login_page_then_home_in_a_real_browser(live_url, helene, page):
 
     assert page.evaluate("window.__cspViolations") == []
     assert page.console_errors == []
+
+
+def _log_in(page, live_url, email):
+    page.goto(f"{live_url}/compte/login/")
+    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_url}/compte/2fa/authenticate/")
+    page.get_by_label("Code").fill(totp_code(TOTP_SECRET))
+    page.get_by_role("button", name="Valider").click()
+    page.wait_for_url(f"{live_url}/")
+
+
+@pytest.fixture
+def group_activity(two_tenants, helene):
+    """A running session of organisation A: 15 participants, an FLE class today."""
+    import datetime
+
+    from django.utils import timezone
+
+    from sessions import services
+    from tests import factories
+    from thrasos.tenancy import tenant_context
+
+    a = two_tenants["a"]
+    actor = a["members"][Role.COORDINATOR].user
+    session = factories.session(a["org"], a["territory"], capacity=15, name="Session 2027-1")
+    people = [
+        factories.admitted(a["org"], a["territory"], actor, last_name=name, first_name="Awa")
+        for name in [f"Participant{i:02d}" for i in range(15)]
+    ]
+    with tenant_context(a["org"]):
+        enrolments = [
+            services.enrolment_create(actor=actor, session=session, beneficiary=b) for b in people
+        ]
+        services.session_start(actor=actor, session=session)
+        activity = services.activity_create(
+            actor=actor,
+            session=session,
+            data={
+                "kind": "fle",
+                "title": "FLE professionnel",
+                "date": timezone.localdate(),
+                "start_time": datetime.time(9),
+                "end_time": datetime.time(12),
+            },
+        )
+    return {"org": a["org"], "activity": activity, "enrolments": enrolments, "session": session}
+
+
+def test_group_attendance_with_the_keyboard(live_url, helene, group_activity, page):
+    """15 people: everyone shown present; the absent and the late are marked
+    with the arrow keys, saved with htmx (no page load), then the session page
+    shows the rate."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    _log_in(page, live_url, "helene@example.org")
+    activity = group_activity["activity"]
+    page.goto(f"{live_url}/sessions/activites/{activity.pk}/")
+    radios = page.get_by_role("radio", name="Présent·e")
+    assert radios.count() == 15
+    assert all(radios.nth(i).is_checked() for i in range(15))
+    # Participant 03: from "present", two arrows right -> excused absence.
+    radios.nth(3).focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    # Participant 07: one arrow right -> late; Tab moves on to the next person.
+    radios.nth(7).focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == (
+        f"p{group_activity['enrolments'][8].pk}"
+    )
+    page.screenshot(path=SCREENSHOTS / "attendance.png", full_page=True)
+    url_before = page.url
+    page.get_by_role("button", name="Enregistrer les présences").click()
+    page.get_by_text("Présences enregistrées (15 modifications).").wait_for()
+    assert page.url == url_before  # swapped in place by htmx
+    assert page.get_by_role("radio", name="Absence excusée").nth(3).is_checked()
+    assert page.get_by_role("radio", name="En retard").nth(7).is_checked()
+    page.goto(f"{live_url}/sessions/{group_activity['session'].pk}/")
+    assert page.get_by_role("heading", name="Session 2027-1").is_visible()
+    # 14 of 15 attended (present or late).
+    assert page.get_by_text("93 %").first.is_visible()
+    page.screenshot(path=SCREENSHOTS / "session.png", full_page=True)
+    assert page.evaluate("window.__cspViolations") == []
+    assert page.console_errors == []
