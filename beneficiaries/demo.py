@@ -371,3 +371,9 @@ def seed_scale(*, total: int, organisations: int, stdout=None) -> None:
                     batch = []
                     if stdout:
                         stdout.write(f"  {slug}: {made}/{count}")
+    # Statistics for the planner on the fresh rows, as autovacuum would give
+    # them later (ANALYZE needs the owner of the tables).
+    from django.db import connections
+
+    with connections["owner"].cursor() as cursor:
+        cursor.execute("ANALYZE")
