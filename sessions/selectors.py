@@ -217,12 +217,14 @@ def attendance_summary(beneficiary) -> list[dict]:
     result = []
     for e in enrolments:
         c = counts[e.pk]
+        rate = round(100 * c["attended"] / c["recorded"]) if c["recorded"] else None
         result.append(
             {
                 "enrolment": e,
                 "recorded": c["recorded"],
                 "attended": c["attended"],
-                "rate": round(100 * c["attended"] / c["recorded"]) if c["recorded"] else None,
+                "rate": rate,
+                "rate_display": "—" if rate is None else f"{rate} %",
                 "fle_hours": round(c["fle_seconds"] / 3600, 1),
             }
         )

@@ -275,10 +275,14 @@ def test_case_file_shows_the_sessions_and_the_timeline(cw, a):
         services.enrolment_complete(actor=a["actor"], enrolment=enrolments[0])
         b = Beneficiary.objects.get(pk=enrolments[0].beneficiary_id)
     page = cw.get(reverse("beneficiaries:detail", args=[b.pk])).content.decode()
-    assert "Session 2027-1" in page
-    assert "100 %" in page
-    assert "Inscrit·e à" in page or "Inscription" in page or "Enrolled in" in page
     assert b.state == "seeking_contract"
+    section = page.split('id="sessions-title"')[1].split("</section>")[0]
+    timeline = page.split('id="timeline-title"')[1]
+    assert "Inscrit·e à aucune session" not in section
+    assert f'href="/sessions/{enrolments[0].session_id}/">Session 2027-1</a>' in section
+    assert "Terminée" in section and "100 %" in section and "1 h" in section
+    assert "Inscrit·e à" in timeline and "Session terminée :" in timeline
+    assert "présence 100 %" in timeline
 
 
 def test_ical_export_parses_back(cw, a):
