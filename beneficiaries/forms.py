@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -200,6 +201,12 @@ class ListFilterForm(forms.Form):
         queryset=Membership.objects.none(),
         empty_label=_("All"),
     )
+    session = forms.ModelChoiceField(
+        label=_("Session"),
+        required=False,
+        queryset=Territory.objects.none(),  # replaced per request (sessions module)
+        empty_label=_("All"),
+    )
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
@@ -212,6 +219,14 @@ class ListFilterForm(forms.Form):
         if territory_ids is not None:
             territories = territories.filter(pk__in=territory_ids)
         self.fields["territory"].queryset = territories
+        # The preparation sessions of the member's territories; looked up by
+        # label so that this app does not import the sessions module.
+        sessions = apps.get_model("prep_sessions", "PreparationSession").objects.order_by(
+            "-start_date"
+        )
+        if territory_ids is not None:
+            sessions = sessions.filter(territory_id__in=territory_ids)
+        self.fields["session"].queryset = sessions
         self.fields["referent"].queryset = Membership.objects.filter(
             role__in=[Role.CASEWORKER, Role.COORDINATOR]
         ).select_related("user")

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from beneficiaries import extensions
-from beneficiaries.models import Beneficiary, CaseNote
+from beneficiaries.models import Beneficiary, BeneficiaryReferent, CaseNote
 from thrasos import permissions
 
 
@@ -32,6 +32,28 @@ def beneficiary_get(membership, pk: int) -> Beneficiary:
         beneficiaries_for(membership).select_related("current_territory", "referring_organisation"),
         pk=pk,
     )
+
+
+def apply_filters(queryset, data: dict):
+    """The list's filters, for the page, the export and the API (data is a
+    valid ListFilterForm's cleaned_data)."""
+    queryset = queryset.search(data.get("q") or "")
+    if data.get("state"):
+        queryset = queryset.filter(state=data["state"])
+    if data.get("territory"):
+        queryset = queryset.filter(current_territory=data["territory"])
+    if data.get("referent"):
+        queryset = queryset.filter(
+            pk__in=BeneficiaryReferent.objects.filter(membership=data["referent"]).values(
+                "beneficiary_id"
+            )
+        )
+    if data.get("session"):
+        # Participants and waiting list, not people removed before the start.
+        queryset = queryset.filter(
+            pk__in=data["session"].enrolments.exclude(status="removed").values("beneficiary_id")
+        )
+    return queryset
 
 
 SORTS = {

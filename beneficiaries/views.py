@@ -1,7 +1,12 @@
+import csv
+import io
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +23,7 @@ from beneficiaries.forms import (
     TransitionForm,
 )
 from beneficiaries.models import (
+    Beneficiary,
     BeneficiaryReferent,
     Document,
     PrerequisiteCheck,
@@ -25,7 +31,7 @@ from beneficiaries.models import (
 )
 from thrasos import permissions
 from thrasos.audit.models import AccessAction
-from thrasos.audit.services import access_log_for_request
+from thrasos.audit.services import access_log_for_request, access_log_records
 from thrasos.core.forms import add_validation_error
 
 
@@ -35,19 +41,8 @@ def beneficiary_list(request):
     form = ListFilterForm(request.GET or None, territory_ids=territory_ids)
     sort = "name"
     if form.is_valid():
-        data = form.cleaned_data
-        queryset = queryset.search(data["q"])
-        if data["state"]:
-            queryset = queryset.filter(state=data["state"])
-        if data["territory"]:
-            queryset = queryset.filter(current_territory=data["territory"])
-        if data["referent"]:
-            queryset = queryset.filter(
-                pk__in=BeneficiaryReferent.objects.filter(membership=data["referent"]).values(
-                    "beneficiary_id"
-                )
-            )
-        sort = data["sort"] or "name"
+        queryset = selectors.apply_filters(queryset, form.cleaned_data)
+        sort = form.cleaned_data["sort"] or "name"
     page = selectors.paginate(
         queryset.select_related("current_territory"),
         sort=sort,
@@ -64,6 +59,89 @@ def beneficiary_list(request):
         else "beneficiaries/list.html"
     )
     return render(request, template, context)
+
+
+EXPORT_LIMIT = 5000
+# Minimisation: what a follow-up list needs, filtered again by the role's
+# field policy (thrasos.permissions).
+EXPORT_FIELDS = [
+    "last_name",
+    "first_name",
+    "usual_name",
+    "sex",
+    "birth_date",
+    "nationality",
+    "preferred_language",
+    "phone",
+    "email",
+    "current_territory",
+    "state",
+    "state_changed_at",
+    "referral_date",
+    "referring_organisation",
+]
+
+
+def _export_value(beneficiary, field: str) -> str:
+    value = getattr(beneficiary, field)
+    if value is None or value == "":
+        return ""
+    if field in ("sex", "state", "preferred_language"):
+        return str(getattr(beneficiary, f"get_{field}_display")())
+    if field == "nationality":
+        return str(value.name)
+    if field == "state_changed_at":
+        return timezone.localtime(value).strftime("%d/%m/%Y")
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def beneficiary_export(request):
+    """The filtered list as CSV (semicolons, UTF-8 with BOM: opens as is in
+    French spreadsheets). Each exported person gets an access-log row."""
+    queryset = selectors.beneficiaries_for(request.membership)
+    form = ListFilterForm(
+        request.GET or None, territory_ids=permissions.territory_ids(request.membership)
+    )
+    if request.GET and not form.is_valid():
+        messages.error(request, _("The filters are not valid: correct them, then export."))
+        return redirect(f"{reverse('beneficiaries:index')}?{request.GET.urlencode()}")
+    if form.is_bound:
+        queryset = selectors.apply_filters(queryset, form.cleaned_data)
+    rows = list(
+        queryset.select_related("current_territory", "referring_organisation").order_by(
+            "search_last_first", "id"
+        )[: EXPORT_LIMIT + 1]
+    )
+    if len(rows) > EXPORT_LIMIT:
+        messages.error(
+            request,
+            _("More than %(limit)s case files match: narrow the filters before exporting.")
+            % {"limit": f"{EXPORT_LIMIT:,}".replace(",", " ")},
+        )
+        return redirect(f"{reverse('beneficiaries:index')}?{request.GET.urlencode()}")
+    readable = set(
+        permissions.readable_fields(request.membership.role, Beneficiary.FIELD_SENSITIVITY)
+    )
+    fields = [f for f in EXPORT_FIELDS if f in readable]
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([str(Beneficiary._meta.get_field(f).verbose_name).capitalize() for f in fields])
+    for b in rows:
+        writer.writerow([_export_value(b, f) for f in fields])
+    access_log_records(
+        actor=request.user,
+        objects=rows,
+        action=AccessAction.EXPORT,
+        detail=f"csv {request.GET.urlencode()}"[:255],
+        request_id=getattr(request, "request_id", ""),
+    )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="beneficiaires-{stamp}.csv"'
+    return response
 
 
 def beneficiary_create(request):

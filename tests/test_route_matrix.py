@@ -70,6 +70,7 @@ TENANT = {
     "housing:index",
     "mentoring:index",
     "beneficiaries:create",
+    "beneficiaries:export",
     "beneficiary-list",
     "sessions:create",
     "session-list",

@@ -1,13 +1,13 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from beneficiaries import selectors, services
+from beneficiaries import pathway, selectors, services
 from beneficiaries.api.serializers import (
     BeneficiaryListSerializer,
     BeneficiarySerializer,
@@ -17,8 +17,10 @@ from beneficiaries.api.serializers import (
     TransitionSerializer,
     as_drf_error,
 )
+from beneficiaries.forms import ListFilterForm
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import TransitionRequest
+from thrasos import permissions
 from thrasos.audit.services import access_log_for_request
 
 
@@ -42,14 +44,29 @@ class BeneficiaryViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request
             return Beneficiary.objects.none()
-        queryset = selectors.beneficiaries_for(self.request.membership).select_related(
-            "current_territory"
+        membership = self.request.membership
+        queryset = selectors.beneficiaries_for(membership).select_related("current_territory")
+        if self.action != "list":
+            return queryset
+        # The page's filters, validated the same way: a bad value is a 400.
+        filters = ListFilterForm(
+            self.request.query_params, territory_ids=permissions.territory_ids(membership)
         )
-        if query := self.request.query_params.get("q"):
-            queryset = queryset.search(query)
-        if state := self.request.query_params.get("state"):
-            queryset = queryset.filter(state=state)
-        return queryset
+        if not filters.is_valid():
+            raise serializers.ValidationError(filters.errors)
+        return selectors.apply_filters(queryset, filters.cleaned_data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Name (accents and case ignored)"),
+            OpenApiParameter("state", str, enum=pathway.State.values),
+            OpenApiParameter("territory", int),
+            OpenApiParameter("referent", int, description="Membership id of a referent"),
+            OpenApiParameter("session", int, description="Preparation session id"),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def get_serializer_class(self):
         return BeneficiaryListSerializer if self.action == "list" else BeneficiarySerializer

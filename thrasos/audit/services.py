@@ -34,3 +34,28 @@ def access_log_for_request(
         detail=detail,
         request_id=getattr(request, "request_id", ""),
     )
+
+
+def access_log_records(
+    *, actor, objects: list[models.Model], action: str, detail: str = "", request_id: str = ""
+) -> int:
+    """One access-log row per object read together (an export): who read
+    each person's data stays answerable person by person."""
+    from thrasos.tenancy import scoped_organisation_id
+
+    organisation_id = scoped_organisation_id()
+    user = actor if actor is not None and actor.is_authenticated else None
+    rows = [
+        AccessLog(
+            organisation_id=organisation_id,
+            user=user,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            detail=detail[:255],
+            request_id=request_id,
+        )
+        for obj in objects
+    ]
+    AccessLog.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
