@@ -108,6 +108,10 @@ for _db in DATABASES.values():
     _db["CONN_MAX_AGE"] = env.integer("DATABASE_CONN_MAX_AGE", 60)
     _db["CONN_HEALTH_CHECKS"] = True
     _db["OPTIONS"] = {"connect_timeout": 5}
+    # Choice lists (ModelChoiceField) and .iterator() read in one round trip
+    # instead of DECLARE/FETCH/CLOSE; no read here is large enough to need a
+    # server-side cursor, and they would break behind a transaction pooler.
+    _db["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Change history (django-pghistory): the context (user, request id) is stored
