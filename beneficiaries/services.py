@@ -18,6 +18,7 @@ from beneficiaries.models import (
     normalise_name,
 )
 from beneficiaries.pathway import State
+from beneficiaries.signals import pathway_changed
 from thrasos.accounts.models import Membership, Territory, User
 
 
@@ -161,6 +162,7 @@ def beneficiary_transition(
         locked.exit_employment = request.exit_employment
         locked.exit_housing = request.exit_housing
     locked.save()
+    pathway_changed.send(sender=Beneficiary, beneficiary=locked, transition=transition, actor=actor)
     beneficiary.refresh_from_db()
     return transition
 

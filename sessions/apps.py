@@ -10,7 +10,9 @@ class PreparationSessionsConfig(AppConfig):
 
     def ready(self) -> None:
         from beneficiaries import extensions
-        from sessions import casefile
+        from beneficiaries.signals import pathway_changed
+        from sessions import casefile, services
 
         extensions.register_case_file_section(casefile.SECTION)
         extensions.register_timeline_source(casefile.timeline_events)
+        pathway_changed.connect(services.on_pathway_changed, dispatch_uid="sessions-enrolments")

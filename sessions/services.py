@@ -421,6 +421,45 @@ def enrolment_drop_out(
     return locked
 
 
+# --- stages recorded on the case file
+
+
+ENDING_STATES = (State.WITHDRAWN, State.NOT_ADMITTED, State.EXITED)
+
+
+def on_pathway_changed(sender, *, beneficiary, transition, actor, **kwargs) -> None:
+    """Keeps enrolments in step with a stage recorded elsewhere (the case
+    file): leaving the programme ends the person's enrolment (dropped out once
+    the session has started, removed before) and their waiting lists; a
+    validated project completes the session they are in. The session services
+    update the enrolment before moving the pathway, so their own moves find
+    nothing left to do here."""
+    target = transition.to_state
+    if target not in (*ENDING_STATES, State.SEEKING_CONTRACT):
+        return
+    on = timezone.localtime(transition.at).date()
+    for enrolment in (
+        Enrolment.objects.select_for_update()
+        .filter(beneficiary_id=beneficiary.pk, status__in=Enrolment.ACTIVE)
+        .select_related("session")
+    ):
+        started = enrolment.status == Enrolment.Status.ENROLLED and enrolment.session.is_started
+        if target == State.SEEKING_CONTRACT and started:
+            enrolment.status = Enrolment.Status.COMPLETED
+        elif target in ENDING_STATES and started:
+            enrolment.status = Enrolment.Status.DROPPED_OUT
+            enrolment.dropout_reason = (
+                transition.reason
+                if transition.reason in WithdrawalReason.values
+                else WithdrawalReason.OTHER
+            )
+        else:
+            enrolment.status = Enrolment.Status.REMOVED
+            enrolment.waiting_position = None
+        enrolment.ended_on = on
+        enrolment.save()
+
+
 # --- timetable
 
 

@@ -160,18 +160,33 @@ def test_drop_out_needs_a_reason_and_a_started_session(a):
         assert e.status == "enrolled"
 
 
-def test_session_cannot_start_with_a_participant_no_longer_admitted(a):
+def test_a_person_withdrawn_before_the_start_leaves_the_session(a):
     s = factories.session(a["org"], a["territory"])
-    (b,) = _admitted(a)
+    stays, leaves = _admitted(a, 2)
     with tenant_context(a["org"]):
-        services.enrolment_create(actor=a["actor"], session=s, beneficiary=b)
+        services.enrolment_create(actor=a["actor"], session=s, beneficiary=stays)
+        gone = services.enrolment_create(actor=a["actor"], session=s, beneficiary=leaves)
         from beneficiaries.services import TransitionRequest, beneficiary_transition
 
         beneficiary_transition(
             actor=a["actor"],
-            beneficiary=b,
+            beneficiary=leaves,
             request=TransitionRequest(to_state="withdrawn", reason="moved"),
         )
+        gone.refresh_from_db()
+        assert gone.status == "removed"
+        services.session_start(actor=a["actor"], session=s)
+        assert _state(a["org"], stays) == "in_session"
+        assert _state(a["org"], leaves) == "withdrawn"
+
+
+def test_session_cannot_start_with_a_participant_in_another_stage(a):
+    """Enrolments written before stages were kept in step (or by hand)."""
+    s = factories.session(a["org"], a["territory"])
+    (b,) = _admitted(a)
+    with tenant_context(a["org"]):
+        services.enrolment_create(actor=a["actor"], session=s, beneficiary=b)
+        Beneficiary.objects.filter(pk=b.pk).update(state="candidate")
         with pytest.raises(ValidationError, match="PERSONNE0"):
             services.session_start(actor=a["actor"], session=s)
         assert PreparationSession.objects.get(pk=s.pk).status == "planned"
@@ -441,3 +456,50 @@ def test_no_attendance_for_a_future_or_cancelled_activity(a):
         )
         with pytest.raises(ValidationError, match="a eu lieu"):
             services.activity_cancel(actor=a["actor"], activity=activity)
+
+
+def test_withdrawal_recorded_on_the_case_file_ends_the_enrolments(a):
+    from beneficiaries.services import TransitionRequest, beneficiary_transition
+
+    running = factories.session(a["org"], a["territory"], name="En cours")
+    later = factories.session(
+        a["org"], a["territory"], name="Plus tard", capacity=1, start=datetime.date(2027, 9, 6)
+    )
+    someone, person = _admitted(a, 2)
+    with tenant_context(a["org"]):
+        services.enrolment_create(actor=a["actor"], session=later, beneficiary=someone)
+        waiting = services.enrolment_create(actor=a["actor"], session=later, beneficiary=person)
+        enrolled = services.enrolment_create(actor=a["actor"], session=running, beneficiary=person)
+        services.session_start(actor=a["actor"], session=running)
+        assert waiting.status == "waiting"
+        beneficiary_transition(
+            actor=a["actor"],
+            beneficiary=Beneficiary.objects.get(pk=person.pk),
+            request=TransitionRequest(to_state="withdrawn", reason="health"),
+        )
+        enrolled.refresh_from_db()
+        waiting.refresh_from_db()
+        assert (enrolled.status, enrolled.dropout_reason) == ("dropped_out", "health")
+        assert enrolled.ended_on == timezone.localdate()
+        assert (waiting.status, waiting.waiting_position) == ("removed", None)
+
+
+def test_project_validated_on_the_case_file_completes_the_session(a):
+    from beneficiaries.services import TransitionRequest, beneficiary_transition
+
+    s = factories.session(a["org"], a["territory"])
+    (person,) = _admitted(a)
+    with tenant_context(a["org"]):
+        e = services.enrolment_create(actor=a["actor"], session=s, beneficiary=person)
+        services.session_start(actor=a["actor"], session=s)
+        beneficiary_transition(
+            actor=a["actor"],
+            beneficiary=Beneficiary.objects.get(pk=person.pk),
+            request=TransitionRequest(to_state="seeking_contract"),
+        )
+        e.refresh_from_db()
+        assert e.status == "completed"
+        # The session's own services still work on the others, and closing
+        # has nobody left to complete.
+        services.session_close(actor=a["actor"], session=s)
+        assert Beneficiary.objects.get(pk=person.pk).transitions.count() == 5
