@@ -99,9 +99,9 @@ class PreparationSession(TenantModel):
 
 
 class EnrolmentQuerySet(models.QuerySet):
-    def holding_a_place(self):
-        """Places taken: enrolled, completed or dropped out after the start
-        (a place freed by a drop-out is not given back mid-session)."""
+    def participants(self):
+        """The group, and the places taken: enrolled, completed, or dropped
+        out (a place freed by a drop-out is not given back mid-session)."""
         return self.filter(
             status__in=[
                 Enrolment.Status.ENROLLED,
@@ -109,9 +109,6 @@ class EnrolmentQuerySet(models.QuerySet):
                 Enrolment.Status.DROPPED_OUT,
             ]
         )
-
-    def participants(self):
-        return self.holding_a_place()
 
     def waiting(self):
         return self.filter(status=Enrolment.Status.WAITING).order_by("waiting_position", "id")
@@ -152,7 +149,7 @@ class Enrolment(TenantModel):
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
-        ordering = ["session", "beneficiary__search_last_first", "id"]
+        ordering = ["id"]
         constraints = [
             # Once per session (a removed entry may be enrolled again).
             models.UniqueConstraint(

@@ -2,7 +2,7 @@
 the session page: FLE hours planned and done, attendance rates by kind."""
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from beneficiaries.pathway import State
 from sessions.models import (
     ATTENDED,
     Activity,
@@ -31,7 +32,7 @@ def sessions_for(membership):
     return PreparationSession.objects.in_territories(permissions.territory_ids(membership))
 
 
-def session_get(membership, pk: int, *, for_update: bool = False) -> PreparationSession:
+def session_get(membership, pk: int) -> PreparationSession:
     """404 alike for a missing session, another organisation's, or one
     outside the member's territories."""
     return get_object_or_404(sessions_for(membership).select_related("territory"), pk=pk)
@@ -64,6 +65,11 @@ def _hours(duration: datetime.timedelta | None) -> float:
     return round(duration.total_seconds() / 3600, 1) if duration else 0.0
 
 
+def attendance_rate(attended: int, recorded: int) -> int | None:
+    """Percentage of the recorded marks that are present or late."""
+    return round(100 * attended / recorded) if recorded else None
+
+
 @dataclass
 class KindRate:
     kind: str
@@ -72,8 +78,8 @@ class KindRate:
     attended: int = 0
 
     @property
-    def rate(self) -> float | None:
-        return round(100 * self.attended / self.recorded) if self.recorded else None
+    def rate(self) -> int | None:
+        return attendance_rate(self.attended, self.recorded)
 
 
 @dataclass
@@ -86,8 +92,8 @@ class ParticipantFigures:
     marks: dict = field(default_factory=dict)  # activity id -> status
 
     @property
-    def rate(self) -> float | None:
-        return round(100 * self.attended / self.recorded) if self.recorded else None
+    def rate(self) -> int | None:
+        return attendance_rate(self.attended, self.recorded)
 
 
 @dataclass
@@ -217,7 +223,7 @@ def attendance_summary(beneficiary) -> list[dict]:
     result = []
     for e in enrolments:
         c = counts[e.pk]
-        rate = round(100 * c["attended"] / c["recorded"]) if c["recorded"] else None
+        rate = attendance_rate(c["attended"], c["recorded"])
         result.append(
             {
                 "enrolment": e,
@@ -263,10 +269,6 @@ def sessions_list(membership):
 def cohort_funnel(figures: SessionFigures) -> dict[str, list[tuple[str, int]]]:
     """Where the cohort stands: enrolment outcomes, then the participants'
     current pathway stages."""
-    from collections import Counter
-
-    from beneficiaries.pathway import State
-
     enrolments = Counter(p.enrolment.status for p in figures.participants)
     stages = Counter(p.enrolment.beneficiary.state for p in figures.participants)
     shown = (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED, Enrolment.Status.DROPPED_OUT)

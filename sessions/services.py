@@ -105,7 +105,7 @@ def session_update(*, actor: User, session: PreparationSession, data: dict) -> P
             )
             % {"count": count}
         )
-    taken = locked.enrolments.holding_a_place().count()
+    taken = locked.enrolments.participants().count()
     if locked.capacity < taken:
         raise ValidationError(
             {
@@ -199,7 +199,7 @@ def session_close(
 
 
 def places_left(session: PreparationSession) -> int:
-    return max(0, session.capacity - session.enrolments.holding_a_place().count())
+    return max(0, session.capacity - session.enrolments.participants().count())
 
 
 @transaction.atomic
