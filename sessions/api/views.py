@@ -37,6 +37,13 @@ class SessionPagination(CursorPagination):
     page_size = 50
 
 
+class IdPagination(CursorPagination):
+    """Enrolments and activities: a whole session fits in one page."""
+
+    ordering = ("id",)
+    page_size = 200
+
+
 class SessionViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -113,7 +120,7 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     """Enrolments and waiting lists; `?session=` filters one session."""
 
     serializer_class = EnrolmentSerializer
-    pagination_class = None
+    pagination_class = IdPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -125,7 +132,7 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             if not session.isdigit():
                 raise serializers.ValidationError({"session": [_("A session id is a number.")]})
             queryset = queryset.filter(session_id=int(session))
-        return queryset.order_by("session_id", "status", "waiting_position", "id")
+        return queryset
 
     @extend_schema(
         parameters=[OpenApiParameter("session", int, description="Only this session")],
@@ -181,7 +188,7 @@ class ActivityViewSet(
     `session`) or as a recurring series (`POST activities/series/`)."""
 
     serializer_class = ActivitySerializer
-    pagination_class = None
+    pagination_class = IdPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -193,7 +200,7 @@ class ActivityViewSet(
             if not session.isdigit():
                 raise serializers.ValidationError({"session": [_("A session id is a number.")]})
             queryset = queryset.filter(session_id=int(session))
-        return queryset.order_by("date", "start_time", "id")
+        return queryset
 
     def _session(self, request):
         session_id = request.data.get("session")

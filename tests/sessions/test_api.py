@@ -167,3 +167,27 @@ def test_schema_lists_the_session_endpoints(api):
     ).content.decode()
     for path in ("/api/sessions/", "/api/inscriptions/", "/api/activites/series/", "attendance"):
         assert path in schema
+
+
+def test_enrolment_and_activity_lists_are_paginated_and_filtered(api, a):
+    s = factories.session(a["org"], a["territory"], start=datetime.date(2027, 9, 6))
+    other = factories.session(a["org"], a["territory"], name="Autre")
+    person = factories.admitted(a["org"], a["territory"], a["actor"])
+    with tenant_context(a["org"]):
+        from sessions import services
+
+        services.enrolment_create(actor=a["actor"], session=s, beneficiary=person)
+        services.activity_series_create(
+            actor=a["actor"],
+            session=s,
+            kind="fle",
+            weekdays=[0, 2, 4],
+            start_time=datetime.time(9),
+            end_time=datetime.time(12),
+        )
+    activities = api.get("/api/activites/", {"session": s.pk}).json()
+    assert len(activities["results"]) == 29  # 30 minus Monday 1 November
+    assert api.get("/api/activites/", {"session": other.pk}).json()["results"] == []
+    enrolments = api.get("/api/inscriptions/", {"session": s.pk}).json()["results"]
+    assert [e["beneficiary"] for e in enrolments] == [person.pk]
+    assert api.get("/api/inscriptions/", {"session": "abc"}).status_code == 400
