@@ -151,7 +151,7 @@ def test_series_form_creates_the_occurrences(cw, a):
     )
     assert response.status_code == 302
     with tenant_context(a["org"]):
-        # 30 days minus 1 and 11 November 2027 (a Monday; the 11th is a Thursday).
+        # 30 dates minus Monday 1 November 2027 (the 11th is a Thursday).
         assert Activity.objects.filter(session=s).count() == 29
     response = cw.post(
         reverse("sessions:series_create", args=[s.pk]),
