@@ -94,7 +94,9 @@ def session_edit(request, pk: int):
         else:
             messages.success(request, _("Session saved."))
             return redirect(session)
-    return _form_page(request, session, form, title=_("Edit the session"))
+    return _form_page(
+        request, session, form, title=_("Edit the session"), status=400 if form.errors else 200
+    )
 
 
 @require_POST

@@ -324,3 +324,28 @@ def test_ical_export_parses_back(cw, a):
     assert b"PARTICIPANT" not in raw.upper()
     appointment = next(e for e in events if str(e.get("LOCATION", "")) == "Bureau 3")
     assert "Entretien individuel" in str(appointment["SUMMARY"])
+
+
+def test_editing_a_session_below_its_places_taken_is_refused(cw, a):
+    s, _enrolments, _ = _running(a, 3)
+    url = reverse("sessions:edit", args=[s.pk])
+    data = {
+        "name": s.name,
+        "territory": a["territory"].pk,
+        "start_date": s.start_date.isoformat(),
+        "end_date": s.end_date.isoformat(),
+        "capacity": "2",
+        "planned_fle_hours": "100",
+        "site": "Nouveau lieu",
+    }
+    response = cw.post(url, data)
+    assert response.status_code == 400
+    assert "3 places sont déjà prises" in response.content.decode()
+    assert "Nouveau lieu" in response.content.decode()  # what was typed is kept
+    with tenant_context(a["org"]):
+        s.refresh_from_db()
+    assert (s.capacity, s.site) == (20, "")
+    assert cw.post(url, {**data, "capacity": "3"}).status_code == 302
+    with tenant_context(a["org"]):
+        s.refresh_from_db()
+    assert (s.capacity, s.site) == (3, "Nouveau lieu")
