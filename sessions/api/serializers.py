@@ -120,7 +120,15 @@ class ActivitySerializer(serializers.ModelSerializer):
         return activity.is_cancelled
 
 
+class ActivityCreateSerializer(ActivitySerializer):
+    session = serializers.IntegerField(help_text="Id of the session.")
+
+    class Meta(ActivitySerializer.Meta):
+        read_only_fields = ["id", "series", "cancelled", "cancel_reason"]
+
+
 class SeriesSerializer(serializers.Serializer):
+    session = serializers.IntegerField(help_text="Id of the session.")
     kind = serializers.ChoiceField(
         choices=[(k, v) for k, v in ActivityKind.choices if k != ActivityKind.INDIVIDUAL]
     )

@@ -11,6 +11,7 @@ from beneficiaries.api.serializers import as_drf_error
 from beneficiaries.selectors import beneficiaries_for
 from sessions import selectors, services
 from sessions.api.serializers import (
+    ActivityCreateSerializer,
     ActivitySerializer,
     AttendanceMarkSerializer,
     AttendanceSerializer,
@@ -30,6 +31,15 @@ def _call(service, **kwargs):
         return service(**kwargs)
     except DjangoValidationError as error:
         raise as_drf_error(error) from None
+
+
+def _of_session(queryset, session: str | None):
+    """The ?session= filter of the enrolment and activity lists."""
+    if not session:
+        return queryset
+    if not session.isdigit():
+        raise serializers.ValidationError({"session": [_("A session id is a number.")]})
+    return queryset.filter(session_id=int(session))
 
 
 class SessionPagination(CursorPagination):
@@ -128,11 +138,7 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         queryset = Enrolment.objects.filter(
             session__in=selectors.sessions_for(self.request.membership)
         ).select_related("beneficiary")
-        if session := self.request.query_params.get("session"):
-            if not session.isdigit():
-                raise serializers.ValidationError({"session": [_("A session id is a number.")]})
-            queryset = queryset.filter(session_id=int(session))
-        return queryset
+        return _of_session(queryset, self.request.query_params.get("session"))
 
     @extend_schema(
         parameters=[OpenApiParameter("session", int, description="Only this session")],
@@ -196,11 +202,7 @@ class ActivityViewSet(
         queryset = Activity.objects.filter(
             session__in=selectors.sessions_for(self.request.membership)
         ).select_related("session")
-        if session := self.request.query_params.get("session"):
-            if not session.isdigit():
-                raise serializers.ValidationError({"session": [_("A session id is a number.")]})
-            queryset = queryset.filter(session_id=int(session))
-        return queryset
+        return _of_session(queryset, self.request.query_params.get("session"))
 
     def _session(self, request):
         session_id = request.data.get("session")
@@ -210,24 +212,19 @@ class ActivityViewSet(
             raise serializers.ValidationError({"session": [_("Unknown session.")]}) from None
 
     @extend_schema(
-        request=ActivitySerializer,
-        responses={201: ActivitySerializer},
         parameters=[OpenApiParameter("session", int, description="Only this session")],
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=ActivitySerializer, responses={201: ActivitySerializer})
+    @extend_schema(request=ActivityCreateSerializer, responses={201: ActivitySerializer})
     def create(self, request, *args, **kwargs):
         session = self._session(request)
-        serializer = self.get_serializer(data=request.data)
+        serializer = ActivityCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        activity = _call(
-            services.activity_create,
-            actor=request.user,
-            session=session,
-            data=dict(serializer.validated_data),
-        )
+        data = dict(serializer.validated_data)
+        data.pop("session")
+        activity = _call(services.activity_create, actor=request.user, session=session, data=data)
         return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
@@ -247,12 +244,9 @@ class ActivityViewSet(
         session = self._session(request)
         serializer = SeriesSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        series = _call(
-            services.activity_series_create,
-            actor=request.user,
-            session=session,
-            **serializer.validated_data,
-        )
+        data = dict(serializer.validated_data)
+        data.pop("session")
+        series = _call(services.activity_series_create, actor=request.user, session=session, **data)
         occurrences = series.occurrences.order_by("date", "start_time")
         return Response(
             ActivitySerializer(occurrences, many=True).data, status=status.HTTP_201_CREATED

@@ -167,6 +167,8 @@ def test_schema_lists_the_session_endpoints(api):
     ).content.decode()
     for path in ("/api/sessions/", "/api/inscriptions/", "/api/activites/series/", "attendance"):
         assert path in schema
+    # Creating an activity or a series names its session in the body.
+    assert "ActivityCreate" in schema
 
 
 def test_enrolment_and_activity_lists_are_paginated_and_filtered(api, a):
