@@ -18,8 +18,9 @@ from thrasos import permissions
 
 def beneficiaries_for(membership):
     """The case files a member may open: admins and coordinators all of the
-    organisation, caseworkers those of their territories. Volunteers and
-    managers: none (404), whatever the id."""
+    organisation, caseworkers those of their territories. The routes are
+    gated (thrasos.core.gates); this is the scope, and a second wall:
+    volunteers and managers get 404, whatever the id."""
     if not permissions.can_open_case_files(membership):
         raise Http404
     return Beneficiary.objects.in_territories(permissions.territory_ids(membership))

@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from beneficiaries import extensions, selectors, services
 from beneficiaries.forms import (
@@ -33,8 +32,10 @@ from thrasos import permissions
 from thrasos.audit.models import AccessAction
 from thrasos.audit.services import access_log_for_request, access_log_records
 from thrasos.core.forms import add_validation_error
+from thrasos.core.gates import gate
 
 
+@gate(read=permissions.can_open_case_files)
 def beneficiary_list(request):
     queryset = selectors.beneficiaries_for(request.membership)
     territory_ids = permissions.territory_ids(request.membership)
@@ -97,6 +98,7 @@ def _export_value(beneficiary, field: str) -> str:
     return str(value)
 
 
+@gate(read=permissions.can_export_case_files)
 def beneficiary_export(request):
     """The filtered list as CSV (semicolons, UTF-8 with BOM: opens as is in
     French spreadsheets). Each exported person gets an access-log row."""
@@ -144,8 +146,8 @@ def beneficiary_export(request):
     return response
 
 
+@gate(permissions.can_edit_case_files)
 def beneficiary_create(request):
-    selectors.beneficiaries_for(request.membership)  # 404 for roles without case files
     territory_ids = permissions.territory_ids(request.membership)
     form = BeneficiaryCreateForm(request.POST or None, territory_ids=territory_ids)
     duplicates = []
@@ -185,6 +187,7 @@ def _prerequisites_form(beneficiary, data=None):
     )
 
 
+@gate(read=permissions.can_open_case_files)
 def beneficiary_detail(request, pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
     access_log_for_request(request, beneficiary)
@@ -212,6 +215,7 @@ def beneficiary_detail(request, pk: int):
     )
 
 
+@gate(permissions.can_edit_case_files)
 def beneficiary_edit(request, pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
     form = BeneficiaryForm(request.POST or None, instance=beneficiary)
@@ -228,7 +232,7 @@ def beneficiary_edit(request, pk: int):
     return render(request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary})
 
 
-@require_POST
+@gate(write=permissions.can_edit_case_files)
 def beneficiary_transition(request, pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
     form = TransitionForm(request.POST, beneficiary=beneficiary)
@@ -247,7 +251,7 @@ def beneficiary_transition(request, pk: int):
     )
 
 
-@require_POST
+@gate(write=permissions.can_edit_case_files)
 def case_note_add(request, pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
     form = CaseNoteForm(request.POST)
@@ -260,7 +264,7 @@ def case_note_add(request, pk: int):
     )
 
 
-@require_POST
+@gate(write=permissions.can_edit_case_files)
 def beneficiary_move(request, pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
     form = MoveForm(request.POST, territory_ids=permissions.territory_ids(request.membership))
@@ -282,7 +286,7 @@ def beneficiary_move(request, pk: int):
     )
 
 
-@require_POST
+@gate(write=permissions.can_edit_case_files)
 def prerequisites_update(request, pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
     form = _prerequisites_form(beneficiary, request.POST)
@@ -297,7 +301,7 @@ def prerequisites_update(request, pk: int):
     )
 
 
-@require_POST
+@gate(write=permissions.can_edit_case_files)
 def assessment_add(request, pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
     form = LanguageAssessmentForm(request.POST)
@@ -316,7 +320,7 @@ def assessment_add(request, pk: int):
     )
 
 
-@require_POST
+@gate(write=permissions.can_edit_case_files)
 def document_upload(request, pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
     form = DocumentForm(request.POST, request.FILES)
@@ -345,6 +349,7 @@ def document_upload(request, pk: int):
     )
 
 
+@gate(read=permissions.can_open_case_files)
 def document_download(request, pk: int, document_pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
     document = get_object_or_404(Document.objects.filter(beneficiary=beneficiary), pk=document_pk)

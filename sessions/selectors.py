@@ -26,8 +26,9 @@ from thrasos import permissions
 
 def sessions_for(membership):
     """Sessions a member may open: admins and coordinators all, caseworkers
-    those of their territories. Volunteers and managers: none (404)."""
-    if not permissions.can_open_case_files(membership):
+    those of their territories. The routes are gated (thrasos.core.gates);
+    this is the scope, and a second wall: a role without sessions gets 404."""
+    if not permissions.can_view_sessions(membership):
         raise Http404
     return PreparationSession.objects.in_territories(permissions.territory_ids(membership))
 

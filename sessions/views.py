@@ -4,7 +4,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from beneficiaries.selectors import beneficiaries_for
 from sessions import ical, selectors, services
@@ -22,6 +21,7 @@ from sessions.forms import (
 from sessions.models import Enrolment
 from thrasos import permissions
 from thrasos.core.forms import add_validation_error
+from thrasos.core.gates import gate
 
 
 def _form_page(request, session, form, *, title, status=200, submit_label=None):
@@ -33,13 +33,14 @@ def _form_page(request, session, form, *, title, status=200, submit_label=None):
     )
 
 
+@gate(read=permissions.can_view_sessions)
 def session_list(request):
     sessions = selectors.sessions_list(request.membership)
     return render(request, "sessions/list.html", {"sessions": sessions})
 
 
+@gate(permissions.can_manage_sessions)
 def session_create(request):
-    selectors.sessions_for(request.membership)  # 404 for roles without sessions
     territory_ids = permissions.territory_ids(request.membership)
     form = SessionForm(request.POST or None, territory_ids=territory_ids)
     if request.method == "POST" and form.is_valid():
@@ -55,6 +56,7 @@ def session_create(request):
     )
 
 
+@gate(read=permissions.can_view_sessions)
 def session_detail(request, pk: int):
     session = selectors.session_get(request.membership, pk)
     figures = selectors.session_figures(session)
@@ -79,6 +81,7 @@ def session_detail(request, pk: int):
     )
 
 
+@gate(permissions.can_manage_sessions)
 def session_edit(request, pk: int):
     session = selectors.session_get(request.membership, pk)
     form = SessionForm(
@@ -99,7 +102,7 @@ def session_edit(request, pk: int):
     )
 
 
-@require_POST
+@gate(write=permissions.can_manage_sessions)
 def session_status(request, pk: int):
     session = selectors.session_get(request.membership, pk)
     form = SessionStatusForm(request.POST, session=session)
@@ -119,6 +122,7 @@ def session_status(request, pk: int):
     return _form_page(request, session, form, title=_("Session status"), status=400)
 
 
+@gate(permissions.can_manage_sessions)
 def enrolment_create(request, pk: int):
     session = selectors.session_get(request.membership, pk)
     candidates = enrolment_candidates(beneficiaries_for(request.membership), session)
@@ -154,6 +158,7 @@ def enrolment_create(request, pk: int):
     )
 
 
+@gate(permissions.can_manage_sessions)
 def enrolment_end(request, pk: int):
     enrolment = selectors.enrolment_get(request.membership, pk)
     form = EnrolmentEndForm(request.POST or None)
@@ -196,7 +201,7 @@ def _enrolment_action(request, pk: int, action, success: str):
     return redirect(enrolment.session)
 
 
-@require_POST
+@gate(write=permissions.can_manage_sessions)
 def enrolment_promote(request, pk: int):
     return _enrolment_action(
         request,
@@ -206,7 +211,7 @@ def enrolment_promote(request, pk: int):
     )
 
 
-@require_POST
+@gate(write=permissions.can_manage_sessions)
 def enrolment_remove(request, pk: int):
     return _enrolment_action(
         request,
@@ -216,7 +221,7 @@ def enrolment_remove(request, pk: int):
     )
 
 
-@require_POST
+@gate(write=permissions.can_manage_sessions)
 def enrolment_reorder(request, pk: int):
     up = request.POST.get("direction") != "down"
     return _enrolment_action(
@@ -227,6 +232,7 @@ def enrolment_reorder(request, pk: int):
     )
 
 
+@gate(permissions.can_manage_sessions)
 def activity_create(request, pk: int):
     session = selectors.session_get(request.membership, pk)
     form = ActivityForm(request.POST or None, session=session)
@@ -243,6 +249,7 @@ def activity_create(request, pk: int):
     )
 
 
+@gate(permissions.can_manage_sessions)
 def series_create(request, pk: int):
     session = selectors.session_get(request.membership, pk)
     form = SeriesForm(request.POST or None)
@@ -275,6 +282,7 @@ def series_create(request, pk: int):
     )
 
 
+@gate(permissions.can_manage_sessions)
 def activity_edit(request, pk: int):
     activity = selectors.activity_get(request.membership, pk)
     form = ActivityForm(request.POST or None, instance=activity, session=activity.session)
@@ -295,6 +303,7 @@ def activity_edit(request, pk: int):
     )
 
 
+@gate(permissions.can_manage_sessions)
 def activity_cancel(request, pk: int):
     activity = selectors.activity_get(request.membership, pk)
     form = CancelForm(request.POST or None)
@@ -318,7 +327,7 @@ def activity_cancel(request, pk: int):
     )
 
 
-@require_POST
+@gate(write=permissions.can_manage_sessions)
 def activity_restore(request, pk: int):
     activity = selectors.activity_get(request.membership, pk)
     services.activity_restore(actor=request.user, activity=activity)
@@ -326,6 +335,7 @@ def activity_restore(request, pk: int):
     return redirect(activity.session)
 
 
+@gate(read=permissions.can_view_sessions, write=permissions.can_manage_sessions)
 def attendance(request, pk: int):
     """The group screen: one row per participant, four choices each. htmx
     posts it and gets the form back with what was saved."""
@@ -361,6 +371,7 @@ def attendance(request, pk: int):
     return render(request, template, context, status=status)
 
 
+@gate(read=permissions.can_view_sessions)
 def attendance_grid(request, pk: int):
     """Participants × activities of the whole session, read-only; each
     column links to the group screen of its activity."""
@@ -386,6 +397,7 @@ def attendance_grid(request, pk: int):
     )
 
 
+@gate(read=permissions.can_view_sessions)
 def session_ical(request, pk: int):
     session = selectors.session_get(request.membership, pk)
     response = HttpResponse(

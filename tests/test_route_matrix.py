@@ -13,11 +13,14 @@ import datetime
 import re
 
 import pytest
-from django.urls import URLResolver, get_resolver, reverse
+from django.db import connection, transaction
+from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from sessions.models import Activity, Enrolment, PreparationSession
 from sessions.services import activity_create, enrolment_create
+from tests import route_cases
 from thrasos.accounts.models import Invitation, Membership, Role
+from thrasos.core.gates import view_gate
 from thrasos.tenancy import tenant_context
 
 PUBLIC = {
@@ -60,74 +63,116 @@ ACCOUNT = {
     "api-root",
 }
 PLATFORM_PREFIX = "plateforme/admin/"
-TENANT = {
-    "organisation_home",
-    "territory_create",
-    "invitation_create",
-    "beneficiaries:index",
-    "sessions:index",
-    "placements:index",
-    "housing:index",
-    "mentoring:index",
-    "beneficiaries:create",
-    "beneficiaries:export",
-    "beneficiary-list",
-    "sessions:create",
-    "session-list",
-    "enrolment-list",
-    "activity-list",
-    "activity-series",
-    # Two ids (case file and document): tested in tests/beneficiaries/test_documents.py.
-    "beneficiaries:document_download",
+
+ALL = frozenset(Role.values)
+ADMIN = frozenset({Role.ADMIN})
+CASE_FILES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
+SESSIONS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
+MENTORING = CASE_FILES | {Role.VOLUNTEER}
+
+
+def _read(roles):
+    return {"get": roles}
+
+
+def _write(roles):
+    return {"post": roles}
+
+
+def _form(roles):
+    return {"get": roles, "post": roles}
+
+
+def _api_detail(roles):
+    return {"get": roles, "put": roles, "patch": roles}
+
+
+# Tenant routes: the roles of one organisation allowed, per method. A method
+# not named is refused or ignored (405, or the page shown again), and writes
+# nothing, for every role. Every route here must declare a gate.
+ALLOWED = {
+    "organisation_home": _read(ADMIN),
+    "territory_create": _form(ADMIN),
+    "territory_edit": _form(ADMIN),
+    "member_edit": _form(ADMIN),
+    "member_deactivate": _write(ADMIN),
+    "member_reactivate": _write(ADMIN),
+    "invitation_create": _form(ADMIN),
+    "invitation_revoke": _write(ADMIN),
+    "beneficiaries:index": _read(CASE_FILES),
+    "beneficiaries:create": _form(CASE_FILES),
+    "beneficiaries:export": _read(CASE_FILES),
+    "beneficiaries:detail": _read(CASE_FILES),
+    "beneficiaries:edit": _form(CASE_FILES),
+    "beneficiaries:transition": _write(CASE_FILES),
+    "beneficiaries:note_add": _write(CASE_FILES),
+    "beneficiaries:move": _write(CASE_FILES),
+    "beneficiaries:prerequisites": _write(CASE_FILES),
+    "beneficiaries:assessment_add": _write(CASE_FILES),
+    "beneficiaries:document_upload": _write(CASE_FILES),
+    "beneficiaries:document_download": _read(CASE_FILES),
+    "sessions:index": _read(SESSIONS),
+    "sessions:create": _form(SESSIONS),
+    "sessions:detail": _read(SESSIONS),
+    "sessions:edit": _form(SESSIONS),
+    "sessions:status": _write(SESSIONS),
+    "sessions:enrol": _form(SESSIONS),
+    "sessions:activity_create": _form(SESSIONS),
+    "sessions:series_create": _form(SESSIONS),
+    "sessions:grid": _read(SESSIONS),
+    "sessions:ical": _read(SESSIONS),
+    "sessions:enrolment_end": _form(SESSIONS),
+    "sessions:enrolment_promote": _write(SESSIONS),
+    "sessions:enrolment_remove": _write(SESSIONS),
+    "sessions:enrolment_reorder": _write(SESSIONS),
+    "sessions:attendance": _form(SESSIONS),
+    "sessions:activity_edit": _form(SESSIONS),
+    "sessions:activity_cancel": _form(SESSIONS),
+    "sessions:activity_restore": _write(SESSIONS),
+    "placements:index": _read(CASE_FILES),
+    "housing:index": _read(CASE_FILES),
+    "mentoring:index": _read(MENTORING),
+    "beneficiary-list": _form(CASE_FILES),
+    "beneficiary-detail": _api_detail(CASE_FILES),
+    "beneficiary-transition": _write(CASE_FILES),
+    "beneficiary-notes": _form(CASE_FILES),
+    "beneficiary-assessments": _form(CASE_FILES),
+    "beneficiary-documents": _form(CASE_FILES),
+    "session-list": _form(SESSIONS),
+    "session-detail": _api_detail(SESSIONS),
+    "session-enrol": _write(SESSIONS),
+    "session-set-status": _write(SESSIONS),
+    "enrolment-list": _read(SESSIONS),
+    "enrolment-detail": _read(SESSIONS),
+    "enrolment-complete": _write(SESSIONS),
+    "enrolment-drop-out": _write(SESSIONS),
+    "enrolment-promote": _write(SESSIONS),
+    "enrolment-remove": _write(SESSIONS),
+    "activity-list": _form(SESSIONS),
+    "activity-detail": _api_detail(SESSIONS),
+    "activity-series": _write(SESSIONS),
+    "activity-attendance": _form(SESSIONS),
+    "activity-cancel": _write(SESSIONS),
 }
-# Tenant pages about one object: which object of organisation B to ask for.
-TENANT_OBJECT_ROUTES = {
-    "territory_edit": "territory",
-    "member_edit": "member",
-    "member_deactivate": "member",
-    "member_reactivate": "member",
-    "invitation_revoke": "invitation",
-    "beneficiaries:detail": "beneficiary",
-    "beneficiaries:edit": "beneficiary",
-    "beneficiaries:transition": "beneficiary",
-    "beneficiaries:note_add": "beneficiary",
-    "beneficiaries:move": "beneficiary",
-    "beneficiaries:prerequisites": "beneficiary",
-    "beneficiaries:assessment_add": "beneficiary",
-    "beneficiaries:document_upload": "beneficiary",
-    "beneficiary-detail": "beneficiary",
-    "beneficiary-notes": "beneficiary",
-    "beneficiary-transition": "beneficiary",
-    "beneficiary-assessments": "beneficiary",
-    "beneficiary-documents": "beneficiary",
-    "sessions:detail": "session",
-    "sessions:edit": "session",
-    "sessions:status": "session",
-    "sessions:enrol": "session",
-    "sessions:activity_create": "session",
-    "sessions:series_create": "session",
-    "sessions:grid": "session",
-    "sessions:ical": "session",
-    "sessions:enrolment_end": "enrolment",
-    "sessions:enrolment_promote": "enrolment",
-    "sessions:enrolment_remove": "enrolment",
-    "sessions:enrolment_reorder": "enrolment",
-    "sessions:attendance": "activity",
-    "sessions:activity_edit": "activity",
-    "sessions:activity_cancel": "activity",
-    "sessions:activity_restore": "activity",
-    "session-detail": "session",
-    "session-enrol": "session",
-    "session-set-status": "session",
-    "enrolment-detail": "enrolment",
-    "enrolment-complete": "enrolment",
-    "enrolment-drop-out": "enrolment",
-    "enrolment-promote": "enrolment",
-    "enrolment-remove": "enrolment",
-    "activity-detail": "activity",
-    "activity-attendance": "activity",
-    "activity-cancel": "activity",
+TENANT = set(ALLOWED)
+# Tenant pages about one object: which object of organisation B to ask for
+# (document_download, with two ids, is tested in tests/beneficiaries/test_documents.py).
+_KIND = {
+    "person": "beneficiary",
+    "running": "session",
+    "planned": "session",
+    "enrolled": "enrolment",
+    "enrolled_2": "enrolment",
+    "waiting": "enrolment",
+    "waiting_2": "enrolment",
+    "past": "activity",
+    "spare": "activity",
+    "cancelled": "activity",
+    "territory": "territory",
+    "member": "member",
+    "invitation": "invitation",
 }
+TENANT_OBJECT_ROUTES = {name: _KIND[key] for name, key in route_cases.OBJECT_OF.items()}
 
 ARGUMENT_VALUES = {"int": "4242", "str": "abc-123", "path": "1", "drf_format_suffix": ".json"}
 
@@ -315,3 +360,89 @@ def test_only_admins_reach_admin_pages_of_their_own_organisation(client, two_ten
 def test_platform_admin_is_for_operators_only(client, two_tenants):
     client.force_login(two_tenants["a"]["members"][Role.ADMIN].user)
     assert client.get("/plateforme/admin/").status_code in {302, 403}
+
+
+def test_every_tenant_route_declares_a_gate():
+    ungated = [
+        name
+        for name, path in all_routes()
+        if name in ALLOWED and view_gate(resolve(example_url(path)).func) is None
+    ]
+    assert ungated == []
+
+
+METHODS = ("get", "post", "put", "patch", "delete")
+# Written by any request of a logged-in user (sessions, "My sessions"): not data.
+NOT_DATA = {"django_session", "usersessions_usersession"}
+
+
+def _snapshot() -> dict[str, int]:
+    """Rows inserted, updated or deleted so far in this transaction, per table
+    (PostgreSQL's own per-transaction counters: a write attempt counts even
+    when it was rolled back)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables"
+            " WHERE relname <> ALL(%s)",
+            [list(NOT_DATA)],
+        )
+        return dict(cursor.fetchall())
+
+
+def _changed(before: dict, after: dict) -> list[str]:
+    return sorted(t for t in after if before.get(t, 0) != after[t])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", Role.values)
+def test_every_role_of_one_organisation_over_every_route_and_method(client, two_tenants, role):
+    """Each role of organisation A sends every method to every tenant route,
+    with a body that the allowed roles get accepted. A role not allowed is
+    refused — 404 on a route about one object, 403 elsewhere — and nothing is
+    written: no row, no history, no access log. Each request runs in a
+    transaction rolled back after it, so every role starts from the same data."""
+    a = two_tenants["a"]
+    world = route_cases.world(a)
+    routes = {name for name, _ in all_routes() if name in ALLOWED}
+    assert routes == set(ALLOWED)
+    problems = []
+    client.force_login(a["members"][role].user)
+    client.get(reverse("home"))  # the first request of a session writes it
+    for name in sorted(routes):
+        url = route_cases.url(name, world)
+        refusal = 404 if "pk" in resolve(url).kwargs else 403
+        for method in METHODS:
+            allowed = ALLOWED[name].get(method)
+            with transaction.atomic():
+                before = _snapshot()
+                response = getattr(client, method)(
+                    url, **route_cases.request_kwargs(name, method, world)
+                )
+                if response.streaming:  # read to the end: the file is closed
+                    b"".join(response.streaming_content)
+                after = _snapshot()
+                transaction.set_rollback(True)
+            status = response.status_code
+            seen = (role, method.upper(), name, status)
+            if status >= 500:
+                problems.append((*seen, "server error"))
+            elif allowed is None:
+                # A method the route does not take: 405 for the roles
+                # that may use the route, the refusal for the others.
+                may_use = role in set().union(*ALLOWED[name].values())
+                if status != (405 if may_use else refusal) or _changed(before, after):
+                    problems.append((*seen, "method not taken", _changed(before, after)))
+            elif role in allowed:
+                if status >= 400:
+                    problems.append((*seen, "allowed role refused", _reason(response)))
+            elif status != refusal or _changed(before, after):
+                problems.append((*seen, f"expected {refusal}", _changed(before, after)))
+    assert problems == [], "\n".join(map(str, problems))
+
+
+def _reason(response) -> str:
+    body = response.content.decode(errors="replace")
+    if response.get("Content-Type", "").startswith("application/json"):
+        return body[:300]
+    errors = re.findall(r'class="[^"]*(?:error|invalid)[^"]*"[^>]*>(.*?)<', body, re.S)
+    return " | ".join(e.strip() for e in errors if e.strip())[:300] or body[:200]

@@ -2,12 +2,20 @@
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from rest_framework import routers
 
 from beneficiaries.api.views import BeneficiaryViewSet
 from sessions.api.views import ActivityViewSet, EnrolmentViewSet, SessionViewSet
+from thrasos import permissions
+from thrasos.core.gates import Gate
 
-router = DefaultRouter()
+
+class Router(routers.DefaultRouter):
+    class APIRootView(routers.APIRootView):
+        gate = Gate(read=permissions.is_member)
+
+
+router = Router()
 router.register("beneficiaires", BeneficiaryViewSet, basename="beneficiary")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("inscriptions", EnrolmentViewSet, basename="enrolment")

@@ -24,6 +24,7 @@ STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER, Role.MAN
 MFA_REQUIRED_ROLES = STAFF_ROLES
 ALL_TERRITORY_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 CASE_FILE_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
+SESSION_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 
 
 class Sensitivity(models.TextChoices):
@@ -68,6 +69,20 @@ def requires_mfa(roles: Iterable[str], *, platform_operator: bool = False) -> bo
     return platform_operator or any(role in MFA_REQUIRED_ROLES for role in roles)
 
 
+# Capabilities: what a member may do, by name. Every page, htmx endpoint, API
+# action, export and download declares the ones it needs through
+# thrasos.core.gates, which checks them before anything else runs. Each takes
+# the request's membership (None: no membership in this organisation).
+# Capabilities that grant the same roles today keep separate names: the route
+# matrix (tests/test_route_matrix.py) pins which roles each route admits, so
+# changing one rule is one edit here and one in the matrix.
+
+
+def is_member(membership: Membership | None) -> bool:
+    """Any role of the current organisation (home, organisation switch)."""
+    return membership is not None
+
+
 def can_administer(membership: Membership | None) -> bool:
     """Territories, members, invitations, referentials, settings."""
     return membership is not None and membership.role == Role.ADMIN
@@ -78,8 +93,42 @@ def sees_all_territories(membership: Membership | None) -> bool:
 
 
 def can_open_case_files(membership: Membership | None) -> bool:
-    """Individual case files (within territory_ids for caseworkers)."""
+    """Read individual case files, their documents and history (within
+    territory_ids for caseworkers)."""
     return membership is not None and membership.role in CASE_FILE_ROLES
+
+
+def can_edit_case_files(membership: Membership | None) -> bool:
+    """Create case files and change them: identity, pathway stages, notes,
+    territory moves, checklist, assessments, documents."""
+    return membership is not None and membership.role in CASE_FILE_ROLES
+
+
+def can_export_case_files(membership: Membership | None) -> bool:
+    """Lists of named people leaving the application (CSV, spreadsheets)."""
+    return membership is not None and membership.role in CASE_FILE_ROLES
+
+
+def can_view_sessions(membership: Membership | None) -> bool:
+    """Preparation sessions, their timetable, participants and attendance."""
+    return membership is not None and membership.role in SESSION_ROLES
+
+
+def can_manage_sessions(membership: Membership | None) -> bool:
+    """Create and change sessions, enrolments, activities and attendance."""
+    return membership is not None and membership.role in SESSION_ROLES
+
+
+def can_mentor(membership: Membership | None) -> bool:
+    """A volunteer's own mentoring pages (their mentees only: the object-level
+    rule comes with the mentoring module)."""
+    return membership is not None and membership.role == Role.VOLUNTEER
+
+
+def can_use_mentoring(membership: Membership | None) -> bool:
+    """The mentoring module: volunteers for their pairs, case-file roles to
+    supervise them."""
+    return can_mentor(membership) or can_open_case_files(membership)
 
 
 def sees_aggregates_only(membership: Membership | None) -> bool:

@@ -22,6 +22,7 @@ from beneficiaries.models import Beneficiary
 from beneficiaries.services import TransitionRequest
 from thrasos import permissions
 from thrasos.audit.services import access_log_for_request
+from thrasos.core.gates import Gate
 
 
 class NamePagination(CursorPagination):
@@ -36,9 +37,9 @@ class BeneficiaryViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Case files of the current organisation, within the member's scope.
-    Volunteers and managers get 404."""
+    """Case files of the current organisation, within the member's scope."""
 
+    gate = Gate(read=permissions.can_open_case_files, write=permissions.can_edit_case_files)
     pagination_class = NamePagination
 
     def get_queryset(self):

@@ -24,6 +24,10 @@ from sessions.api.serializers import (
     SessionStatusSerializer,
 )
 from sessions.models import Activity, Enrolment, PreparationSession
+from thrasos import permissions
+from thrasos.core.gates import Gate
+
+SESSIONS_GATE = Gate(read=permissions.can_view_sessions, write=permissions.can_manage_sessions)
 
 
 def _call(service, **kwargs):
@@ -61,9 +65,9 @@ class SessionViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Preparation sessions of the member's territories. Volunteers and
-    managers get 404."""
+    """Preparation sessions of the member's territories."""
 
+    gate = SESSIONS_GATE
     serializer_class = SessionSerializer
     pagination_class = SessionPagination
 
@@ -129,6 +133,7 @@ class SessionViewSet(
 class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Enrolments and waiting lists; `?session=` filters one session."""
 
+    gate = SESSIONS_GATE
     serializer_class = EnrolmentSerializer
     pagination_class = IdPagination
 
@@ -193,6 +198,7 @@ class ActivityViewSet(
     in a session (`sessions/{id}/…` is the page; here `POST activities/` with
     `session`) or as a recurring series (`POST activities/series/`)."""
 
+    gate = SESSIONS_GATE
     serializer_class = ActivitySerializer
     pagination_class = IdPagination
 
@@ -204,11 +210,12 @@ class ActivityViewSet(
         ).select_related("session")
         return _of_session(queryset, self.request.query_params.get("session"))
 
-    def _session(self, request):
-        session_id = request.data.get("session")
+    def _session(self, data: dict):
+        """The session named in a validated body, within the member's scope
+        (unknown and not yours read alike)."""
         try:
-            return selectors.session_get(request.membership, int(session_id))
-        except (TypeError, ValueError, Http404):
+            return selectors.session_get(self.request.membership, data.pop("session"))
+        except Http404:
             raise serializers.ValidationError({"session": [_("Unknown session.")]}) from None
 
     @extend_schema(
@@ -219,11 +226,10 @@ class ActivityViewSet(
 
     @extend_schema(request=ActivityCreateSerializer, responses={201: ActivitySerializer})
     def create(self, request, *args, **kwargs):
-        session = self._session(request)
         serializer = ActivityCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        data.pop("session")
+        session = self._session(data)
         activity = _call(services.activity_create, actor=request.user, session=session, data=data)
         return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
 
@@ -241,11 +247,10 @@ class ActivityViewSet(
     def series(self, request):
         """A recurring activity: one occurrence per chosen weekday between
         the two dates (the session's by default), public holidays left out."""
-        session = self._session(request)
         serializer = SeriesSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        data.pop("session")
+        session = self._session(data)
         series = _call(services.activity_series_create, actor=request.user, session=session, **data)
         occurrences = series.occurrences.order_by("date", "start_time")
         return Response(

@@ -111,11 +111,37 @@ def test_transition_and_notes(api, a):
 
 
 @pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.MANAGER])
-def test_volunteers_and_managers_get_404(client, a, role):
+def test_volunteers_and_managers_are_refused(client, a, role):
     b = beneficiary(a["org"], a["territory"], a["members"][Role.ADMIN].user)
     client.force_login(a["members"][role].user)
-    assert client.get("/api/beneficiaires/").status_code == 404
+    assert client.get("/api/beneficiaires/").status_code == 403
     assert client.get(f"/api/beneficiaires/{b.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.MANAGER])
+def test_volunteers_and_managers_cannot_create_case_files_nor_probe_for_one(client, a, role):
+    """The probe's finding: a volunteer created case files through the API,
+    and its duplicate check told whether a named person had a file."""
+    existing = beneficiary(a["org"], a["territory"], a["members"][Role.ADMIN].user)
+    client.force_login(a["members"][role].user)
+    body = {
+        "last_name": "Nouvelle",
+        "first_name": "Personne",
+        "sex": "F",
+        "birth_date": "1990-03-04",
+        "protection_status": "refugee",
+        "current_territory": a["territory"].pk,
+    }
+    duplicate = {**body, "last_name": existing.last_name, "first_name": existing.first_name}
+    duplicate["birth_date"] = existing.birth_date.isoformat()
+    answers = [
+        client.post("/api/beneficiaires/", d, content_type="application/json")
+        for d in (body, duplicate)
+    ]
+    assert [r.status_code for r in answers] == [403, 403]
+    assert answers[0].content == answers[1].content
+    with tenant_context(a["org"]):
+        assert Beneficiary.objects.count() == 1
 
 
 def test_api_list_query_count_is_pinned(api, a, django_assert_num_queries):

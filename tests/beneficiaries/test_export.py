@@ -72,7 +72,7 @@ def test_export_too_large_or_with_bad_filters_is_refused_with_a_message(cw, a, m
 def test_volunteers_and_managers_cannot_export(client, a, role):
     factories.beneficiary(a["org"], a["territory"], a["members"][Role.ADMIN].user)
     client.force_login(a["members"][role].user)
-    assert client.get(reverse("beneficiaries:export")).status_code == 404
+    assert client.get(reverse("beneficiaries:export")).status_code == 403
 
 
 def test_list_page_and_api_filter_by_session(cw, a):

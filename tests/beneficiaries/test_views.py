@@ -36,12 +36,12 @@ VALID = {
 
 
 @pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.MANAGER])
-def test_volunteers_and_managers_get_404_everywhere(client, a, role):
+def test_volunteers_and_managers_are_refused_everywhere(client, a, role):
     b = beneficiary(a["org"], a["territory"], a["members"][Role.ADMIN].user)
     client.force_login(a["members"][role].user)
+    for url in (reverse("beneficiaries:index"), reverse("beneficiaries:create")):
+        assert client.get(url).status_code == 403, url
     for url in (
-        reverse("beneficiaries:index"),
-        reverse("beneficiaries:create"),
         reverse("beneficiaries:detail", args=[b.pk]),
         reverse("beneficiaries:edit", args=[b.pk]),
     ):

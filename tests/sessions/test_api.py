@@ -153,12 +153,24 @@ def test_other_organisations_sessions_are_invisible(api, two_tenants):
 
 
 @pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.MANAGER])
-def test_volunteers_and_managers_get_404(client, a, role):
+def test_volunteers_and_managers_are_refused(client, a, role):
     s = factories.session(a["org"], a["territory"])
     client.force_login(a["members"][role].user)
     assert client.get(f"/api/sessions/{s.pk}/").status_code == 404
-    assert client.get("/api/sessions/").status_code == 404
-    assert client.get("/api/activites/").status_code == 404
+    assert client.get("/api/sessions/").status_code == 403
+    assert client.get("/api/activites/").status_code == 403
+    # The probe's finding: a volunteer created sessions through the API.
+    body = {"name": "Session pirate", "territory": a["territory"].pk, "start_date": "2027-09-06"}
+    assert client.post("/api/sessions/", body, content_type="application/json").status_code == 403
+    with tenant_context(a["org"]):
+        assert list(PreparationSession.objects.values_list("name", flat=True)) == [s.name]
+
+
+@pytest.mark.parametrize("path", ["/api/activites/", "/api/activites/series/"])
+def test_a_body_that_is_not_an_object_gets_400(api, path):
+    """Found by fuzzing: a JSON list as body answered 500."""
+    response = api.post(path, [None, None], content_type="application/json")
+    assert response.status_code == 400
 
 
 def test_schema_lists_the_session_endpoints(api):

@@ -1,17 +1,14 @@
 """Organisation administration (admins only), the organisation switcher,
 invitation acceptance and the MFA-required page."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from thrasos import permissions
 from thrasos.accounts import services
@@ -25,27 +22,13 @@ from thrasos.accounts.forms import (
 from thrasos.accounts.middleware import SESSION_ORGANISATION
 from thrasos.accounts.models import Invitation, Membership, Territory
 from thrasos.core.forms import add_validation_error
+from thrasos.core.gates import gate
 from thrasos.tenancy import tenant_context
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def admin_required(view):
-    """Administrators only. A page about one object answers 404 to anyone else,
-    as for a missing object or another organisation's: nothing is revealed."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not permissions.can_administer(request.membership):
-            if "pk" in kwargs:
-                raise Http404
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@admin_required
+@gate(read=permissions.can_administer)
 def organisation_home(request):
     return render(
         request,
@@ -60,7 +43,7 @@ def organisation_home(request):
     )
 
 
-@admin_required
+@gate(permissions.can_administer)
 def territory_edit(request, pk: int | None = None):
     territory = get_object_or_404(Territory.objects, pk=pk) if pk else Territory()
     form = TerritoryForm(request.POST or None, instance=territory)
@@ -75,7 +58,7 @@ def territory_edit(request, pk: int | None = None):
     return render(request, "accounts/territory_form.html", {"form": form, "territory": territory})
 
 
-@admin_required
+@gate(permissions.can_administer)
 def member_edit(request, pk: int):
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk)
     initial = {"role": membership.role, "territories": list(membership.territories.all())}
@@ -96,8 +79,7 @@ def member_edit(request, pk: int):
     return render(request, "accounts/member_form.html", {"form": form, "membership": membership})
 
 
-@admin_required
-@require_POST
+@gate(write=permissions.can_administer)
 def member_set_active(request, pk: int, active: bool):
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk)
     try:
@@ -114,7 +96,7 @@ def member_set_active(request, pk: int, active: bool):
     return redirect("organisation_home")
 
 
-@admin_required
+@gate(permissions.can_administer)
 def invitation_create(request):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -136,8 +118,7 @@ def invitation_create(request):
     return render(request, "accounts/invitation_form.html", {"form": form})
 
 
-@admin_required
-@require_POST
+@gate(write=permissions.can_administer)
 def invitation_revoke(request, pk: int):
     invitation = get_object_or_404(Invitation.objects, pk=pk)
     services.invitation_revoke(actor=request.user, invitation=invitation)
@@ -145,7 +126,7 @@ def invitation_revoke(request, pk: int):
     return redirect("organisation_home")
 
 
-@require_POST
+@gate(write=permissions.is_member)
 def organisation_switch(request):
     form = OrganisationSwitchForm(request.POST)
     if not form.is_valid():

@@ -1,0 +1,331 @@
+"""What the role matrix (tests/test_route_matrix.py) sends to each route of
+organisation A: the objects a route is about, and a valid body for every
+write, so that a refusal seen there is the gate and not a validation error
+(the allowed roles must succeed with the same body).
+
+`world(a)` builds one organisation's objects through the services; `url()` and
+`request_kwargs()` turn a route name and a method into a request."""
+
+import datetime
+import json
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from beneficiaries.models import Document, PrerequisiteItem
+from beneficiaries.services import document_add
+from sessions import services as session_services
+from tests import factories
+from thrasos.accounts.models import Invitation, MembershipTerritory, Role
+from thrasos.tenancy import tenant_context
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def world(a: dict) -> dict:
+    """Organisation A's objects, in the caseworker's territories."""
+    org, territory = a["org"], a["territory"]
+    actor = a["members"][Role.ADMIN].user
+    caseworker = a["members"][Role.CASEWORKER]
+    second = factories.territory(org, "Territoire A2", "84", "69")
+    with tenant_context(org):
+        MembershipTerritory.objects.create(membership=caseworker, territory=second)
+    person = factories.beneficiary(org, territory, actor, last_name="Matrice", first_name="Léa")
+    admitted = factories.admitted(org, territory, actor, last_name="Admise", first_name="Inès")
+    people = [
+        factories.admitted(org, territory, actor, last_name=f"Inscrit{i}", first_name="Yan")
+        for i in range(4)
+    ]
+    running = factories.session(org, territory, capacity=2, name="Session en cours")
+    planned = factories.session(
+        org,
+        territory,
+        start=timezone.localdate() + datetime.timedelta(days=60),
+        name="Session prévue",
+    )
+    today = timezone.localdate()
+    with tenant_context(org):
+        document = document_add(
+            actor=actor,
+            beneficiary=person,
+            kind=Document.Kind.IDENTITY,
+            uploaded=SimpleUploadedFile("piece.pdf", PDF, content_type="application/pdf"),
+        )
+        enrolled = [
+            session_services.enrolment_create(actor=actor, session=running, beneficiary=b)
+            for b in people
+        ]
+        session_services.session_start(actor=actor, session=running)
+        # Two places taken and two people waiting; a third place then frees
+        # one, so that the first on the waiting list can be promoted.
+        session_services.session_update(
+            actor=actor, session=running, data={"capacity": 3, "name": running.name}
+        )
+
+        def activity(day_offset: int, hour: int):
+            return session_services.activity_create(
+                actor=actor,
+                session=running,
+                data={
+                    "kind": "workshop",
+                    "title": "Atelier CV",
+                    "date": max(running.start_date, today - datetime.timedelta(days=day_offset)),
+                    "start_time": datetime.time(hour),
+                    "end_time": datetime.time(hour + 1),
+                },
+            )
+
+        past, spare, cancelled = activity(1, 9), activity(2, 11), activity(3, 14)
+        session_services.activity_cancel(actor=actor, activity=cancelled, reason="Grève")
+        invitation = Invitation.objects.create(
+            email="invitee@a.example.org",
+            role=Role.VOLUNTEER,
+            token_hash="matrix-a",
+            invited_by=actor,
+            expires_at="2099-01-01T00:00:00Z",
+        )
+        items = list(PrerequisiteItem.objects.order_by("position", "id"))
+    return {
+        "a": a,
+        "territory": territory,
+        "second_territory": second,
+        "person": person,
+        "admitted": admitted,
+        "document": document,
+        "running": running,
+        "planned": planned,
+        "enrolled": enrolled[0],
+        "enrolled_2": enrolled[1],
+        "waiting": enrolled[2],
+        "waiting_2": enrolled[3],
+        "past": past,
+        "spare": spare,
+        "cancelled": cancelled,
+        "invitation": invitation,
+        "member": a["members"][Role.VOLUNTEER],
+        "items": items,
+    }
+
+
+# Route name -> the object of world() it is about.
+OBJECT_OF = {
+    "territory_edit": "territory",
+    "member_edit": "member",
+    "member_deactivate": "member",
+    "member_reactivate": "member",
+    "invitation_revoke": "invitation",
+    "beneficiaries:detail": "person",
+    "beneficiaries:edit": "person",
+    "beneficiaries:transition": "person",
+    "beneficiaries:note_add": "person",
+    "beneficiaries:move": "person",
+    "beneficiaries:prerequisites": "person",
+    "beneficiaries:assessment_add": "person",
+    "beneficiaries:document_upload": "person",
+    "beneficiary-detail": "person",
+    "beneficiary-notes": "person",
+    "beneficiary-transition": "person",
+    "beneficiary-assessments": "person",
+    "beneficiary-documents": "person",
+    "sessions:detail": "running",
+    "sessions:edit": "planned",
+    "sessions:status": "planned",
+    "sessions:enrol": "planned",
+    "sessions:activity_create": "running",
+    "sessions:series_create": "running",
+    "sessions:grid": "running",
+    "sessions:ical": "running",
+    "sessions:enrolment_end": "enrolled",
+    "sessions:enrolment_promote": "waiting",
+    "sessions:enrolment_remove": "waiting_2",
+    "sessions:enrolment_reorder": "waiting_2",
+    "sessions:attendance": "past",
+    "sessions:activity_edit": "spare",
+    "sessions:activity_cancel": "spare",
+    "sessions:activity_restore": "cancelled",
+    "session-detail": "planned",
+    "session-enrol": "planned",
+    "session-set-status": "planned",
+    "enrolment-detail": "enrolled",
+    "enrolment-complete": "enrolled",
+    "enrolment-drop-out": "enrolled_2",
+    "enrolment-promote": "waiting",
+    "enrolment-remove": "waiting_2",
+    "activity-detail": "spare",
+    "activity-attendance": "past",
+    "activity-cancel": "spare",
+}
+
+
+def url(name: str, w: dict) -> str:
+    if name == "beneficiaries:document_download":
+        return reverse(name, kwargs={"pk": w["person"].pk, "document_pk": w["document"].pk})
+    if name in OBJECT_OF:
+        return reverse(name, kwargs={"pk": w[OBJECT_OF[name]].pk})
+    return reverse(name)
+
+
+def _person_fields(w: dict) -> dict:
+    return {
+        "last_name": "Nouvelle",
+        "first_name": "Personne",
+        "sex": "F",
+        "birth_date": "1990-03-04",
+        "protection_status": "refugee",
+        "preferred_language": "fr",
+    }
+
+
+def _session_fields(w: dict, name: str) -> dict:
+    start = timezone.localdate() + datetime.timedelta(days=90)
+    return {
+        "name": name,
+        "territory": w["territory"].pk,
+        "start_date": start.isoformat(),
+        "capacity": 12,
+        "planned_fle_hours": 100,
+    }
+
+
+def _activity_fields(w: dict) -> dict:
+    return {
+        "kind": "workshop",
+        "title": "Atelier entretien",
+        "date": timezone.localdate().isoformat(),
+        "start_time": "16:00",
+        "end_time": "17:00",
+    }
+
+
+def _form(w: dict, name: str) -> dict:
+    """Bodies of the page (and htmx) forms."""
+    today = timezone.localdate().isoformat()
+    match name:
+        case "territory_create" | "territory_edit":
+            return {"name": "Territoire Nouveau", "region": "84", "departement": "69"}
+        case "member_edit":
+            return {"role": Role.VOLUNTEER, "territories": [w["territory"].pk]}
+        case "invitation_create":
+            return {
+                "email": "nouvelle@a.example.org",
+                "role": Role.CASEWORKER,
+                "territories": [w["territory"].pk],
+            }
+        case "beneficiaries:create":
+            return {**_person_fields(w), "current_territory": w["territory"].pk}
+        case "beneficiaries:edit":
+            return {**_person_fields(w), "last_name": "Matrice", "first_name": "Léa"}
+        case "beneficiaries:transition":
+            return {"to_state": "candidate", "on": today}
+        case "beneficiaries:note_add":
+            return {"body": "Rendez-vous fait.", "confidentiality": "team"}
+        case "beneficiaries:move":
+            return {"territory": w["second_territory"].pk, "moved_on": today}
+        case "beneficiaries:prerequisites":
+            data = {}
+            for item in w["items"]:
+                data[f"status_{item.pk}"] = "met"
+                data[f"evidence_{item.pk}"] = "Vu"
+            return data
+        case "beneficiaries:assessment_add":
+            return _assessment()
+        case "beneficiaries:document_upload":
+            return {"kind": Document.Kind.CV, "file": SimpleUploadedFile("cv.pdf", PDF)}
+        case "sessions:create":
+            return _session_fields(w, "Session nouvelle")
+        case "sessions:edit":
+            return {**_session_fields(w, "Session prévue"), "site": "Bordeaux"}
+        case "sessions:status":
+            return {"status": "recruiting"}
+        case "sessions:enrol":
+            return {"beneficiary": w["admitted"].pk}
+        case "sessions:activity_create" | "sessions:activity_edit":
+            return _activity_fields(w)
+        case "sessions:series_create":
+            return {**_activity_fields(w), "weekdays": ["0", "2"]}
+        case "sessions:enrolment_end":
+            return {"outcome": "completed", "on": today}
+        case "sessions:enrolment_reorder":
+            return {"direction": "up"}
+        case "sessions:activity_cancel":
+            return {"reason": "Formateur absent"}
+        case "sessions:attendance":
+            return {f"p{w['enrolled'].pk}": "present", f"p{w['enrolled_2'].pk}": "late"}
+    return {}
+
+
+def _assessment() -> dict:
+    return {
+        "assessed_on": timezone.localdate().isoformat(),
+        "kind": "before_session",
+        "assessor": "Organisme de formation",
+        "oral_comprehension": "A2",
+        "oral_expression": "A1",
+        "written_comprehension": "A2",
+        "written_expression": "A1",
+    }
+
+
+def _api(w: dict, name: str, method: str):
+    """JSON bodies of the API's writes (None: multipart)."""
+    today = timezone.localdate().isoformat()
+    match (name, method):
+        case ("beneficiary-list", "post"):
+            return {**_person_fields(w), "current_territory": w["territory"].pk}
+        case ("beneficiary-detail", "put"):
+            return {**_person_fields(w), "current_territory": w["territory"].pk}
+        case ("beneficiary-detail", "patch"):
+            return {"phone": "+33 6 12 34 56 78"}
+        case ("beneficiary-transition", "post"):
+            return {"to_state": "candidate"}
+        case ("beneficiary-notes", "post"):
+            return {"body": "Appel fait.", "confidentiality": "team"}
+        case ("beneficiary-assessments", "post"):
+            return _assessment()
+        case ("beneficiary-documents", "post"):
+            return None
+        case ("session-list", "post"):
+            return _session_fields(w, "Session API")
+        case ("session-detail", "put"):
+            return _session_fields(w, "Session prévue")
+        case ("session-detail", "patch"):
+            return {"site": "Lyon"}
+        case ("session-enrol", "post"):
+            return {"beneficiary": w["admitted"].pk}
+        case ("session-set-status", "post"):
+            return {"status": "recruiting"}
+        case ("enrolment-complete", "post"):
+            return {"on": today}
+        case ("enrolment-drop-out", "post"):
+            return {"on": today, "reason": "health", "comment": ""}
+        case ("enrolment-promote" | "enrolment-remove", "post"):
+            return {}
+        case ("activity-list", "post"):
+            return {**_activity_fields(w), "session": w["running"].pk}
+        case ("activity-detail", "put"):
+            return _activity_fields(w)
+        case ("activity-detail", "patch"):
+            return {"place": "Salle 2"}
+        case ("activity-series", "post"):
+            return {**_activity_fields(w), "session": w["running"].pk, "weekdays": [0, 2]}
+        case ("activity-attendance", "post"):
+            return [
+                {"enrolment": w["enrolled"].pk, "status": "present"},
+                {"enrolment": w["enrolled_2"].pk, "status": "late"},
+            ]
+        case ("activity-cancel", "post"):
+            return {"reason": "Formateur absent"}
+    return {}
+
+
+def request_kwargs(name: str, method: str, w: dict) -> dict:
+    """The keyword arguments of the test client's call for a write."""
+    if method == "get":
+        return {}
+    if name.startswith(("beneficiary-", "session-", "enrolment-", "activity-")):
+        body = _api(w, name, method)
+        if body is None:
+            return {"data": {"kind": Document.Kind.CV, "file": SimpleUploadedFile("cv.pdf", PDF)}}
+        return {"data": json.dumps(body), "content_type": "application/json"}
+    return {"data": _form(w, name)}
