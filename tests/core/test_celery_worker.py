@@ -1,9 +1,11 @@
 """A real Celery worker process, through the real Redis broker, writing to the
 test database."""
 
+import contextlib
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
+from tests import factories
 from thrasos.core.models import ServiceHeartbeat
 from thrasos.core.tasks import record_heartbeat
 
@@ -47,6 +50,8 @@ def worker():
             "--loglevel=INFO",
             "-Q",
             queue,
+            "--include",
+            "tests.core.worker_tasks",
         ],
         cwd=ROOT,
         env=env,
@@ -74,3 +79,43 @@ def test_a_real_worker_runs_a_task_through_redis_and_writes_the_database(worker)
     heartbeat = ServiceHeartbeat.objects.get(name=name)
     assert returned == heartbeat.last_seen.isoformat()
     assert heartbeat.hostname
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_tenant_task_is_sent_on_commit_and_runs_in_its_tenant(worker, two_tenants):
+    """TenantTask.delay_on_commit: nothing is sent while the transaction is
+    open, nothing for a rolled-back one; once committed, a real worker runs it
+    inside the organisation (row-level security lets it see A's territory)."""
+    from django.db import transaction
+
+    from tests.core.worker_tasks import territory_rename
+    from thrasos.accounts.models import Territory
+    from thrasos.tenancy import tenant_context
+
+    a = two_tenants["a"]
+    other = factories.territory(a["org"], "Autre territoire")
+
+    def send(territory, name):  # delay_on_commit, with this test's worker queue
+        territory_rename.apply_async_on_commit(
+            args=[territory.pk, name], kwargs={"organisation_id": a["org"].pk}, queue=worker
+        )
+
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        send(other, "Jamais")
+        raise RuntimeError("rolled back")
+    with transaction.atomic():
+        send(a["territory"], "Renommé")
+        time.sleep(2)
+        with tenant_context(a["org"]):
+            assert Territory.objects.get(pk=a["territory"].pk).name == "Territoire A"
+    deadline = time.monotonic() + 90
+    name = "Territoire A"
+    while name == "Territoire A" and time.monotonic() < deadline:
+        time.sleep(0.5)
+        with tenant_context(a["org"]):
+            name = Territory.objects.get(pk=a["territory"].pk).name
+    assert name == "Renommé"
+    # One worker, in order: had the rolled-back task been sent, it would have run first.
+    with tenant_context(a["org"]):
+        assert Territory.objects.get(pk=other.pk).name == "Autre territoire"

@@ -40,3 +40,16 @@ def test_a_tenant_task_needs_its_organisation(two_tenants):
 def test_a_plain_task_cannot_read_tenant_data(two_tenants):
     with pytest.raises(ScopeError):
         territory_names_without_tenant.apply(throw=True).get()
+
+
+def test_delay_on_commit_sends_once_the_transaction_commits(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    monkeypatch.setattr(
+        territory_names, "apply_async", lambda args=None, kwargs=None, **_: sent.append(kwargs)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        territory_names.delay_on_commit(organisation_id=7)
+        assert sent == []
+    assert sent == [{"organisation_id": 7}]
