@@ -68,6 +68,13 @@ def requires_mfa(roles: Iterable[str], *, platform_operator: bool = False) -> bo
     return platform_operator or any(role in MFA_REQUIRED_ROLES for role in roles)
 
 
+def sees_service_health(user) -> bool:
+    """The details of /healthz (what failed, the worker's heartbeat): platform
+    operators only, not organisation roles (requests from the machine itself
+    are allowed by thrasos.core.health)."""
+    return user.is_authenticated and (user.is_staff or user.is_superuser)
+
+
 def can_administer(membership: Membership | None) -> bool:
     """Territories, members, invitations, referentials, settings."""
     return membership is not None and membership.role == Role.ADMIN

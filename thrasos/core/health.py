@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from thrasos import permissions
 from thrasos.core.models import ServiceHeartbeat
 
 # A reverse proxy on the same host connects from the loopback address on
@@ -75,10 +76,7 @@ def _from_this_machine(request: HttpRequest) -> bool:
 
 
 def may_see_details(request: HttpRequest) -> bool:
-    user = request.user
-    if user.is_authenticated and (user.is_staff or user.is_superuser):
-        return True
-    return _from_this_machine(request)
+    return permissions.sees_service_health(request.user) or _from_this_machine(request)
 
 
 @login_not_required
