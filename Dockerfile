@@ -20,10 +20,12 @@ COPY pyproject.toml uv.lock .python-version ./
 RUN uv sync --locked --no-dev --no-install-project
 
 COPY . .
-# Build-time values only: nothing here connects to a database.
+# Build-time values only: nothing here connects to a database or reads a
+# two-factor secret (the MFA key is a throw-away one, kept nowhere).
 RUN DJANGO_SECRET_KEY=build DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=build \
     DATABASE_URL=postgres://build@build/build REDIS_URL=redis://build:6379/0 \
     EMAIL_URL=dummymail:// DJANGO_STATIC_ROOT=/app/staticfiles \
+    THRASOS_MFA_KEYS="$(python -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')" \
     sh -c "python manage.py compilemessages --ignore=.venv -v 0 \
            && python manage.py collectstatic --no-input -v 0" \
     && mkdir -p /app/media /app/beat && chown thrasos /app/media /app/beat

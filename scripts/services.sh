@@ -7,10 +7,13 @@ PG_PORT="${THRASOS_PG_PORT:-55432}"
 REDIS_PORT="${THRASOS_REDIS_PORT:-56379}"
 STARTED_SERVICES=()
 
-secret() {  # secret NAME: a random value kept in .local/secrets/NAME
-  local f="$LOCAL/secrets/$1"
+# secret NAME [PYTHON_EXPRESSION]: a random value kept in .local/secrets/NAME,
+# made by the expression (default: 48 random bytes, url-safe; the modules
+# base64, os and secrets are imported).
+secret() {
+  local f="$LOCAL/secrets/$1" make="${2:-secrets.token_urlsafe(48)}"
   mkdir -p "$LOCAL/secrets"; chmod 700 "$LOCAL/secrets"
-  [ -s "$f" ] || (umask 077; "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(48))' > "$f")
+  [ -s "$f" ] || (umask 077; "$VENV/bin/python" -c "import base64, os, secrets; print($make)" > "$f")
   cat "$f"
 }
 
@@ -147,6 +150,8 @@ services_stop() {
 dev_defaults() {
   # Development values for what production must set explicitly (.env.example).
   export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-$(secret django_secret_key)}"
+  # A Fernet key (32 random bytes, url-safe base64) for the two-factor secrets.
+  export THRASOS_MFA_KEYS="${THRASOS_MFA_KEYS:-$(secret mfa_key 'base64.urlsafe_b64encode(os.urandom(32)).decode()')}"
   export DJANGO_DEBUG="${DJANGO_DEBUG:-true}"
   export DJANGO_ALLOWED_HOSTS="${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"
   export EMAIL_URL="${EMAIL_URL:-consolemail://}"

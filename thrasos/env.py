@@ -63,6 +63,28 @@ def string_list(name: str, default: list[str] | object = _MISSING) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def fernet_keys(name: str, default: list[str] | object = _MISSING) -> list[str]:
+    """Comma-separated Fernet keys (32 random bytes, url-safe base64). Only
+    their position is named in an error, never their value."""
+    from cryptography.fernet import Fernet
+
+    keys = string_list(name, default)
+    if not keys and default is _MISSING:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} is not set (see .env.example)."
+        )
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"The environment variable {name} must list Fernet keys separated by commas; "
+                f"key {position} is not one. Generate a key with: python -c "
+                '"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+            ) from None
+    return keys
+
+
 def postgres_url(name: str, default=_MISSING) -> dict:
     """A Django DATABASES entry from a postgres:// URL."""
     value = _raw(name, default)

@@ -69,6 +69,13 @@ def requires_mfa(roles: Iterable[str], *, platform_operator: bool = False) -> bo
     return platform_operator or any(role in MFA_REQUIRED_ROLES for role in roles)
 
 
+def sees_service_health(user) -> bool:
+    """The details of /healthz (what failed, the worker's heartbeat): platform
+    operators only, not organisation roles (requests from the machine itself
+    are allowed by thrasos.core.health)."""
+    return user.is_authenticated and (user.is_staff or user.is_superuser)
+
+
 # Capabilities: what a member may do, by name. Every page, htmx endpoint, API
 # action, export and download declares the ones it needs through
 # thrasos.core.gates, which checks them before anything else runs. Each takes

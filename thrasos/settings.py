@@ -181,6 +181,12 @@ if not THRASOS_MFA_REQUIRED and not DEBUG:
         "staff accounts must use two-factor authentication in production."
     )
 
+# Keys encrypting the TOTP secrets and recovery-code seeds in the database
+# (thrasos/accounts/mfa_secrets.py): the first encrypts, every one decrypts,
+# so that a key can be rotated (README, "Rotating the two-factor key").
+# Required in production; a development machine gets one from scripts/services.sh.
+THRASOS_MFA_KEYS = env.fernet_keys("THRASOS_MFA_KEYS", [] if DEBUG else env.REQUIRED)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

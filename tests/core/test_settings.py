@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "DATABASE_OWNER_URL": "postgres://thrasos_owner:pw@db:5432/thrasos",
     "REDIS_URL": "redis://redis:6379/0",
     "EMAIL_URL": "smtp+tls://user:pw@smtp.example.org:587",
+    "THRASOS_MFA_KEYS": "9WLZ4VGTtNlw4ULM2NPqhd9AJjbymOGHpM7AhuePXAk=",
 }
 
 
@@ -60,6 +61,9 @@ def test_check_deploy_is_clean_with_production_values():
         ("EMAIL_URL", "carrier-pigeon://x", "EMAIL_URL has an unknown scheme"),
         ("DATABASE_CONN_MAX_AGE", "soixante", "DATABASE_CONN_MAX_AGE must be a whole number"),
         ("THRASOS_MFA_REQUIRED", "false", "THRASOS_MFA_REQUIRED=false is only allowed with"),
+        ("THRASOS_MFA_KEYS", None, "THRASOS_MFA_KEYS is not set"),
+        ("THRASOS_MFA_KEYS", " , ", "THRASOS_MFA_KEYS is not set"),
+        ("THRASOS_MFA_KEYS", "9WLZ4VGTtNlw4ULM2NPqhd9AJjbymOGHpM7AhuePXAk=,x", "key 2 is not one"),
     ],
 )
 def test_bad_environment_stops_start_up_naming_the_variable(variable, value, message):

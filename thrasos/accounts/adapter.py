@@ -4,6 +4,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 
 from thrasos import permissions
+from thrasos.accounts import mfa_secrets
 from thrasos.accounts.models import Membership
 from thrasos.tenancy import platform_context, user_context
 
@@ -16,6 +17,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
+    def encrypt(self, text: str) -> str:
+        """TOTP secrets and recovery-code seeds are stored encrypted."""
+        return mfa_secrets.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return mfa_secrets.decrypt(encrypted_text)
+
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         """Staff roles and operators must keep their authenticator app."""
         if authenticator.type != Authenticator.Type.TOTP or not settings.THRASOS_MFA_REQUIRED:

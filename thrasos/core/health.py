@@ -1,15 +1,34 @@
-"""/healthz: is this instance able to serve? Checks PostgreSQL and Redis."""
+"""/healthz: is this instance able to serve? Checks PostgreSQL and Redis.
+
+Anyone gets the verdict ("ok" / "unavailable", 200 / 503): load balancers and
+uptime monitors need nothing more. What was checked and why it failed, and the
+worker's last heartbeat, go only to platform operators and to requests made
+from the machine itself (the container healthcheck, an operator's curl)."""
+
+import ipaddress
 
 import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from thrasos import permissions
 from thrasos.core.models import ServiceHeartbeat
+
+# A reverse proxy on the same host connects from the loopback address on
+# behalf of everyone: a request carrying any of these came through one, and
+# its client is somebody else (whatever the header claims: never trusted).
+FORWARDING_HEADERS = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_FORWARDED",
+    "HTTP_X_REAL_IP",
+)
 
 
 def _check_database() -> tuple[bool, str]:
@@ -45,6 +64,21 @@ def _worker_info(database_ok: bool) -> dict:
     }
 
 
+def _from_this_machine(request: HttpRequest) -> bool:
+    """REMOTE_ADDR is the peer of the connection, set by the server, not by
+    the client; a forwarded request is not local even from the loopback."""
+    if any(header in request.META for header in FORWARDING_HEADERS):
+        return False
+    try:
+        return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        return False
+
+
+def may_see_details(request: HttpRequest) -> bool:
+    return permissions.sees_service_health(request.user) or _from_this_machine(request)
+
+
 @login_not_required
 @never_cache
 @require_GET
@@ -52,13 +86,12 @@ def healthz(request):
     database_ok, database_detail = _check_database()
     redis_ok, redis_detail = _check_redis()
     healthy = database_ok and redis_ok
-    body = {
-        "status": "ok" if healthy else "unavailable",
-        "checks": {
+    body = {"status": "ok" if healthy else "unavailable"}
+    if may_see_details(request):
+        body["checks"] = {
             "database": {"ok": database_ok, "detail": database_detail},
             "redis": {"ok": redis_ok, "detail": redis_detail},
-        },
+        }
         # Informational: a stale worker does not make the web tier unhealthy.
-        "worker": _worker_info(database_ok),
-    }
+        body["worker"] = _worker_info(database_ok)
     return JsonResponse(body, status=200 if healthy else 503)

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from thrasos.accounts import services
+from thrasos.accounts.mfa_secrets import MfaSecretError
 from thrasos.accounts.models import (
     Membership,
     MembershipTerritory,
@@ -220,8 +221,11 @@ class Command(BaseCommand):
     @staticmethod
     def ensure_totp(user: User) -> None:
         existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-        if existing and decrypt(existing.data["secret"]) == DEMO_TOTP_SECRET:
-            return
+        try:
+            if existing and decrypt(existing.data["secret"]) == DEMO_TOTP_SECRET:
+                return
+        except MfaSecretError:
+            pass  # encrypted with a development key since lost: enrol again
         if existing:
             existing.delete()
         TOTP.activate(user, DEMO_TOTP_SECRET)
