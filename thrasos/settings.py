@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "thrasos.core",
     "thrasos.accounts",
     "thrasos.audit",
+    "thrasos.apitokens",
     "beneficiaries",
     "sessions.apps.PreparationSessionsConfig",
     "placements",
