@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything that reads the session's user or the tenant.
+    "thrasos.apitokens.middleware.ApiTokenMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -262,10 +264,16 @@ if env.boolean("DJANGO_BEHIND_PROXY", False):
 
 # --- API ----------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # The token class first: SessionAuthentication would take a token
+    # request's user for a session's and ask it for a CSRF token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "thrasos.apitokens.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "thrasos.apitokens.permissions.TokenScope",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,

@@ -7,3 +7,6 @@ class ApiTokensConfig(AppConfig):
     label = "apitokens"
     verbose_name = _("API tokens")
 
+    def ready(self) -> None:
+        # Registers the OpenAPI security scheme of ApiTokenAuthentication.
+        from thrasos.apitokens import schema  # noqa: F401
