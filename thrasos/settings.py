@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "thrasos.core",
     "thrasos.accounts",
     "thrasos.audit",
+    "thrasos.apitokens",
     "beneficiaries",
     "sessions.apps.PreparationSessionsConfig",
     "placements",
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything that reads the session's user or the tenant.
+    "thrasos.apitokens.middleware.ApiTokenMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -267,12 +270,17 @@ if env.boolean("DJANGO_BEHIND_PROXY", False):
 
 # --- API ----------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # The token class first: SessionAuthentication would take a token
+    # request's user for a session's and ask it for a CSRF token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "thrasos.apitokens.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    # Every API view declares its gate (thrasos.core.gates); none: refused.
+    # A read-only token writes nothing; every API view declares its gate
+    # (thrasos.core.gates), and a view without one is refused.
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
+        "thrasos.apitokens.permissions.TokenScope",
         "thrasos.core.gates.HasCapability",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

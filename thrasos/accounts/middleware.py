@@ -67,14 +67,22 @@ class TenantMiddleware:
             previous = set_transaction_settings(
                 {USER_SETTING: str(user.pk), ORGANISATION_SETTING: ""}
             )
-            with platform_context():
-                request.memberships = list(
-                    Membership.objects.active()
-                    .for_user(user)
-                    .select_related("organisation")
-                    .order_by("organisation__name")
-                )
-            request.membership = self._choose(request)
+            api_token = getattr(request, "api_token", None)
+            if api_token is not None:
+                # A token is one membership, found active by ApiTokenMiddleware
+                # in this request: the user's other organisations and the
+                # session's choice among them do not apply.
+                request.memberships = [api_token.membership]
+                request.membership = api_token.membership
+            else:
+                with platform_context():
+                    request.memberships = list(
+                        Membership.objects.active()
+                        .for_user(user)
+                        .select_related("organisation")
+                        .order_by("organisation__name")
+                    )
+                request.membership = self._choose(request)
             organisation_id = None
             if request.membership is not None:
                 request.organisation = request.membership.organisation
@@ -137,6 +145,11 @@ class MfaRequiredMiddleware:
 
     def __call__(self, request):
         user = request.user
+        if getattr(request, "api_token", None) is not None:
+            # Tokens are created after MFA and stop working when the user has
+            # no authenticator any more (ApiTokenMiddleware): no page to
+            # redirect an API client to.
+            return self.get_response(request)
         if (
             settings.THRASOS_MFA_REQUIRED
             and user.is_authenticated
@@ -183,7 +196,8 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        # A token request has no session of its own (ApiTokenMiddleware).
+        if request.user.is_authenticated and getattr(request, "api_token", None) is None:
             now = int(time.time())
             session = request.session
             logged_in_at = session.setdefault(SESSION_LOGGED_IN_AT, now)
