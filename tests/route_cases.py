@@ -17,7 +17,10 @@ from beneficiaries.models import Document, PrerequisiteItem
 from beneficiaries.services import document_add
 from sessions import services as session_services
 from tests import factories
+from tests.apitokens.helpers import pass_mfa
 from thrasos.accounts.models import Invitation, MembershipTerritory, Role
+from thrasos.apitokens.models import Scope
+from thrasos.apitokens.services import api_token_create
 from thrasos.tenancy import tenant_context
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -86,6 +89,16 @@ def world(a: dict) -> dict:
             expires_at="2099-01-01T00:00:00Z",
         )
         items = list(PrerequisiteItem.objects.order_by("position", "id"))
+        tokens = {
+            role: api_token_create(
+                actor=member.user,
+                membership=member,
+                name="Intégration",
+                scope=Scope.READ,
+                expires_at=timezone.now() + datetime.timedelta(days=30),
+            )[0]
+            for role, member in a["members"].items()
+        }
     return {
         "a": a,
         "territory": territory,
@@ -105,6 +118,7 @@ def world(a: dict) -> dict:
         "invitation": invitation,
         "member": a["members"][Role.VOLUNTEER],
         "items": items,
+        "tokens": tokens,
     }
 
 
@@ -158,7 +172,16 @@ OBJECT_OF = {
 }
 
 
-def url(name: str, w: dict) -> str:
+def log_in(client, user) -> None:
+    """Logged in through the real forms, password then code: creating an API
+    token asks for a second factor passed just now."""
+    pass_mfa(client, user)
+    client.get(reverse("home"))  # the first request of a session writes it
+
+
+def url(name: str, w: dict, role: str) -> str:
+    if name == "api_token_revoke":
+        return reverse(name, kwargs={"pk": w["tokens"][role].pk})
     if name == "beneficiaries:document_download":
         return reverse(name, kwargs={"pk": w["person"].pk, "document_pk": w["document"].pk})
     if name in OBJECT_OF:
@@ -250,6 +273,8 @@ def _form(w: dict, name: str) -> dict:
             return {"direction": "up"}
         case "sessions:activity_cancel":
             return {"reason": "Formateur absent"}
+        case "api_token_create":
+            return {"name": "Tableau de bord", "scope": "read", "validity": "90"}
         case "sessions:attendance":
             return {f"p{w['enrolled'].pk}": "present", f"p{w['enrolled_2'].pk}": "late"}
     return {}

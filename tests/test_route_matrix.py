@@ -15,11 +15,14 @@ import re
 import pytest
 from django.db import connection, transaction
 from django.urls import URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 
 from sessions.models import Activity, Enrolment, PreparationSession
 from sessions.services import activity_create, enrolment_create
 from tests import route_cases
 from thrasos.accounts.models import Invitation, Membership, Role
+from thrasos.apitokens.models import ApiToken
+from thrasos.apitokens.services import api_token_create
 from thrasos.core.gates import view_gate
 from thrasos.tenancy import tenant_context
 
@@ -94,6 +97,9 @@ def _api_detail(roles):
 # not named is refused or ignored (405, or the page shown again), and writes
 # nothing, for every role. Every route here must declare a gate.
 ALLOWED = {
+    "api_token_list": _read(ALL),
+    "api_token_create": _form(ALL),
+    "api_token_revoke": _write(ALL),
     "organisation_home": _read(ADMIN),
     "territory_create": _form(ADMIN),
     "territory_edit": _form(ADMIN),
@@ -176,6 +182,7 @@ _KIND = {
     "invitation": "invitation",
 }
 TENANT_OBJECT_ROUTES = {name: _KIND[key] for name, key in route_cases.OBJECT_OF.items()}
+TENANT_OBJECT_ROUTES["api_token_revoke"] = "api_token"
 
 ARGUMENT_VALUES = {"int": "4242", "str": "abc-123", "path": "1", "drf_format_suffix": ".json"}
 
@@ -279,6 +286,14 @@ def _objects_of(tenant) -> dict:
                 "end_time": datetime.time(10),
             },
         )
+    with tenant_context(tenant["org"]):
+        api_token, _token = api_token_create(
+            actor=actor,
+            membership=tenant["members"][Role.ADMIN],
+            name="Intégration B",
+            scope="read_write",
+            expires_at=timezone.now() + datetime.timedelta(days=30),
+        )
     return {
         "beneficiary": factories.beneficiary(
             tenant["org"], tenant["territory"], actor, last_name="Secret-B", first_name="Personne"
@@ -289,6 +304,7 @@ def _objects_of(tenant) -> dict:
         "territory": tenant["territory"],
         "member": tenant["members"][Role.CASEWORKER],
         "invitation": invitation,
+        "api_token": api_token,
     }
 
 
@@ -329,6 +345,7 @@ def test_each_role_of_a_gets_404_for_every_object_of_b(client, two_tenants, role
         assert PreparationSession.objects.get(pk=objects_b["session"].pk).status == "planned"
         assert Enrolment.objects.get(pk=objects_b["enrolment"].pk).status == "enrolled"
         assert Activity.objects.get(pk=objects_b["activity"].pk).cancelled_at is None
+        assert ApiToken.objects.get(pk=objects_b["api_token"].pk).revoked_at is None
 
 
 @pytest.mark.django_db
@@ -409,10 +426,9 @@ def test_every_role_of_one_organisation_over_every_route_and_method(client, two_
     routes = {name for name, _ in all_routes() if name in ALLOWED}
     assert routes == set(ALLOWED)
     problems = []
-    client.force_login(a["members"][role].user)
-    client.get(reverse("home"))  # the first request of a session writes it
+    route_cases.log_in(client, a["members"][role].user)
     for name in sorted(routes):
-        url = route_cases.url(name, world)
+        url = route_cases.url(name, world, role)
         refusal = 404 if "pk" in resolve(url).kwargs else 403
         for method in METHODS:
             allowed = ALLOWED[name].get(method)

@@ -9,16 +9,17 @@ from allauth.account import app_settings as account_settings
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from thrasos import permissions
 from thrasos.apitokens import services
 from thrasos.apitokens.forms import ApiTokenForm
 from thrasos.apitokens.models import ApiToken
 from thrasos.core.forms import add_validation_error
+from thrasos.core.gates import gate
 
 
 def mfa_recently_passed(request) -> bool:
@@ -37,16 +38,14 @@ def mfa_recently_passed(request) -> bool:
     )
 
 
+@gate(read=permissions.is_member)
 def token_list(request):
-    tokens = []
-    if request.membership is not None:
-        tokens = list(ApiToken.objects.of_membership(request.membership).order_by("-created_at"))
+    tokens = list(ApiToken.objects.of_membership(request.membership).order_by("-created_at"))
     return render(request, "apitokens/token_list.html", {"tokens": tokens})
 
 
+@gate(permissions.is_member)
 def token_create(request):
-    if request.membership is None:
-        raise PermissionDenied
     if not mfa_recently_passed(request):
         has_totp = Authenticator.objects.filter(
             user=request.user, type=Authenticator.Type.TOTP
@@ -80,10 +79,8 @@ def token_create(request):
     return render(request, "apitokens/token_form.html", {"form": form})
 
 
-@require_POST
+@gate(write=permissions.is_member)
 def token_revoke(request, pk: int):
-    if request.membership is None:
-        raise PermissionDenied
     api_token = get_object_or_404(ApiToken.objects.of_membership(request.membership), pk=pk)
     services.api_token_revoke(actor=request.user, api_token=api_token)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": api_token.name})
