@@ -548,5 +548,31 @@ class Document(TenantModel):
         verbose_name_plural = _("documents")
         ordering = ["kind", "-uploaded_at"]
 
+    # The extensions of each accepted type (beneficiaries.services.DOCUMENT_TYPES),
+    # the usual one first.
+    EXTENSIONS = {
+        "application/pdf": ("pdf",),
+        "image/jpeg": ("jpg", "jpeg"),
+        "image/png": ("png",),
+        "image/webp": ("webp",),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("docx",),
+        "application/vnd.oasis.opendocument.text": ("odt",),
+    }
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.original_name}"
+
+    @property
+    def download_name(self) -> str:
+        """The uploader's file name with the extension of the type detected
+        from the bytes: a PDF uploaded as “x.html” is downloaded as “x.pdf”,
+        so that no program opens it as something else."""
+        extensions = self.EXTENSIONS.get(self.content_type)
+        if not extensions:
+            return self.original_name
+        stem, dot, extension = self.original_name.rpartition(".")
+        if not dot:
+            stem, extension = extension, ""
+        if extension.lower() in extensions and stem.strip():
+            return self.original_name
+        return f"{stem.strip() or 'document'}.{extensions[0]}"

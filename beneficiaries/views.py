@@ -353,7 +353,7 @@ def document_download(request, pk: int, document_pk: int):
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=document.original_name,
+        filename=document.download_name,
         content_type=document.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
