@@ -98,6 +98,8 @@ class CaseNoteSerializer(serializers.ModelSerializer):
         model = CaseNote
         fields = ["id", "at", "author", "body", "confidentiality"]
         read_only_fields = ["id", "at", "author"]
+        # Left out, it is the model's default (the service needs a value).
+        extra_kwargs = {"confidentiality": {"default": CaseNote.Confidentiality.TEAM}}
 
 
 def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
