@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +44,7 @@ class PreparationSession(TenantModel):
     site = models.CharField(_("site"), max_length=200, blank=True, help_text=_("Address or place."))
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), help_text=_("Ten weeks after the start if empty."))
-    capacity = models.PositiveSmallIntegerField(_("capacity"))
+    capacity = models.PositiveSmallIntegerField(_("capacity"), validators=[MinValueValidator(1)])
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
@@ -51,7 +52,11 @@ class PreparationSession(TenantModel):
         _("partner training organisation"), max_length=200, blank=True
     )
     planned_fle_hours = models.DecimalField(
-        _("planned FLE hours"), max_digits=5, decimal_places=1, default=0
+        _("planned FLE hours"),
+        max_digits=5,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0)],
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -69,6 +74,9 @@ class PreparationSession(TenantModel):
             ),
             models.CheckConstraint(
                 condition=models.Q(capacity__gt=0), name="prep_session_capacity"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned_fle_hours__gte=0), name="prep_session_fle_hours"
             ),
         ]
         indexes = [

@@ -1,0 +1,82 @@
+"""Input the sessions refuse, through the API and the pages alike: negative
+numbers, impossible dates, unbounded texts (probe of issue 9)."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions.models import PreparationSession
+from tests import factories
+from thrasos.accounts.models import Role
+from thrasos.tenancy import tenant_context
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def a(two_tenants):
+    data = two_tenants["a"]
+    data["actor"] = data["members"][Role.COORDINATOR].user
+    return data
+
+
+@pytest.fixture
+def cw(client, a):
+    client.force_login(a["members"][Role.CASEWORKER].user)
+    return client
+
+
+def _monday() -> datetime.date:
+    today = timezone.localdate()
+    return today - datetime.timedelta(days=today.weekday())
+
+
+def _payload(a, **extra):
+    return {
+        "name": "Session contrôlée",
+        "territory": a["territory"].pk,
+        "start_date": _monday().isoformat(),
+        "capacity": 12,
+        "planned_fle_hours": "120.0",
+        **extra,
+    }
+
+
+def _count(a) -> int:
+    with tenant_context(a["org"]):
+        return PreparationSession.objects.count()
+
+
+def test_negative_fle_hours_are_refused_by_the_api(cw, a):
+    response = cw.post("/api/sessions/", _payload(a, planned_fle_hours="-3"), "application/json")
+    assert response.status_code == 400
+    [message] = response.json()["planned_fle_hours"]
+    assert (
+        message.replace("\xa0", " ") == "Assurez-vous que cette valeur est supérieure ou égale à 0."
+    )
+    assert _count(a) == 0
+    session = factories.session(a["org"], a["territory"])
+    response = cw.patch(
+        f"/api/sessions/{session.pk}/", {"planned_fle_hours": "-0.5"}, "application/json"
+    )
+    assert response.status_code == 400
+    with tenant_context(a["org"]):
+        session.refresh_from_db()
+    assert session.planned_fle_hours == 120
+
+
+def test_negative_fle_hours_are_refused_by_the_page(cw, a):
+    data = _payload(a, planned_fle_hours="-3", site="Bordeaux")
+    response = cw.post(reverse("sessions:create"), data)
+    assert response.status_code == 400
+    assert "supérieure ou égale à 0" in response.content.decode()
+    assert _count(a) == 0
+
+
+def test_the_database_refuses_negative_hours_too(a):
+    session = factories.session(a["org"], a["territory"])
+    with tenant_context(a["org"]), pytest.raises(IntegrityError), transaction.atomic():
+        PreparationSession.objects.filter(pk=session.pk).update(planned_fle_hours=-1)
