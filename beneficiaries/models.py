@@ -22,6 +22,7 @@ from beneficiaries.pathway import (
     WithdrawalReason,
 )
 from thrasos.audit.history import track_changes
+from thrasos.core.fields import BoundedTextField
 from thrasos.permissions import Sensitivity
 from thrasos.referentials.languages import LANGUAGES
 from thrasos.tenancy import TenantModel, tenant_manager
@@ -183,7 +184,7 @@ class Beneficiary(TenantModel):
     )
     referrer_contact = models.CharField(_("referrer contact"), max_length=200, blank=True)
     referral_date = models.DateField(_("referral date"), default=timezone.localdate)
-    referral_reason = models.TextField(_("referral reason"), blank=True)
+    referral_reason = BoundedTextField(_("referral reason"), max_length=2_000, blank=True)
     # --- follow-up
     current_territory = models.ForeignKey(
         "accounts.Territory",
@@ -323,7 +324,7 @@ class PathwayTransition(TenantModel):
     to_state = models.CharField(_("to"), max_length=20, choices=State.choices)
     at = models.DateTimeField(_("at"), default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    comment = models.TextField(_("comment"), blank=True)
+    comment = BoundedTextField(_("comment"), max_length=2_000, blank=True)
     reason = models.CharField(_("reason"), max_length=30, blank=True)
 
     class Meta:
@@ -360,7 +361,7 @@ class CaseNote(TenantModel):
     beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("written"), default=timezone.now)
-    body = models.TextField(_("note"))
+    body = BoundedTextField(_("note"), max_length=10_000)
     confidentiality = models.CharField(
         _("confidentiality"),
         max_length=20,

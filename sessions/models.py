@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.pathway import WithdrawalReason
 from thrasos.audit.history import track_changes
+from thrasos.core.fields import BoundedTextField
 from thrasos.tenancy import TenantModel, tenant_manager
 
 SESSION_LENGTH = datetime.timedelta(weeks=10)
@@ -144,7 +145,7 @@ class Enrolment(TenantModel):
     dropout_reason = models.CharField(
         _("reason"), max_length=20, choices=WithdrawalReason.choices, blank=True
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = BoundedTextField(_("comment"), max_length=1_000, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

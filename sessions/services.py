@@ -33,6 +33,7 @@ from sessions.models import (
     PreparationSession,
 )
 from thrasos.accounts.models import User
+from thrasos.core.validators import validate_fields
 
 Status = PreparationSession.Status
 
@@ -238,6 +239,7 @@ def enrolment_create(
     enrolment = Enrolment(
         session=locked, beneficiary=beneficiary, created_by=actor, comment=comment.strip()
     )
+    validate_fields(enrolment, "comment")
     if places_left(locked) > 0:
         _check_not_enrolled_elsewhere(beneficiary)
         enrolment.status = Enrolment.Status.ENROLLED
@@ -349,6 +351,7 @@ def enrolment_remove(*, actor: User, enrolment: Enrolment, comment: str = "") ->
     locked.ended_on = timezone.localdate()
     if comment:
         locked.comment = comment.strip()
+    validate_fields(locked, "comment")
     locked.save()
     enrolment.refresh_from_db()
     return locked
@@ -407,6 +410,7 @@ def enrolment_drop_out(
     locked.dropout_reason = reason
     if comment:
         locked.comment = comment.strip()
+    validate_fields(locked, "comment")
     locked.save()
     if locked.beneficiary.state not in (State.WITHDRAWN, State.NOT_ADMITTED, State.EXITED):
         _move(
@@ -532,7 +536,8 @@ def activity_cancel(*, actor: User, activity: Activity, reason: str = "") -> Act
             _("Attendance is recorded for this activity: it took place and cannot be cancelled.")
         )
     locked.cancelled_at = timezone.now()
-    locked.cancel_reason = reason.strip()[:200]
+    locked.cancel_reason = reason.strip()
+    validate_fields(locked, "cancel_reason")
     locked.save(update_fields=["cancelled_at", "cancel_reason"])
     activity.refresh_from_db()
     return locked
@@ -608,6 +613,8 @@ def activity_series_create(
         errors["last_date"] = _("The last date must be after the first one.")
     if errors:
         raise ValidationError(errors)
+    texts = {"title": title, "place": place, "facilitator": facilitator, "partner": partner}
+    validate_fields(Activity(**texts), *texts)
     dates = series_dates(
         weekdays=weekdays,
         first_date=first_date,

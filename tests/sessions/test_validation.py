@@ -80,3 +80,83 @@ def test_the_database_refuses_negative_hours_too(a):
     session = factories.session(a["org"], a["territory"])
     with tenant_context(a["org"]), pytest.raises(IntegrityError), transaction.atomic():
         PreparationSession.objects.filter(pk=session.pk).update(planned_fle_hours=-1)
+
+
+# --- free texts
+
+
+def test_huge_texts_of_enrolments_and_activities_are_refused_by_the_api(cw, a):
+    from beneficiaries.models import Beneficiary
+
+    session = factories.session(a["org"], a["territory"], name="Session textes")
+    person = factories.admitted(a["org"], a["territory"], a["actor"])
+    response = cw.post(
+        f"/api/sessions/{session.pk}/enrol/",
+        {"beneficiary": person.pk, "comment": "x" * 1_001},
+        "application/json",
+    )
+    assert response.status_code == 400
+    assert "au plus 1000 caractères" in " ".join(response.json()["comment"]).replace("\xa0", " ")
+    response = cw.post(
+        "/api/activites/series/",
+        {
+            "session": session.pk,
+            "kind": "fle",
+            "weekdays": [0],
+            "start_time": "09:00",
+            "end_time": "12:00",
+            "place": "x" * 201,
+        },
+        "application/json",
+    )
+    assert response.status_code == 400  # was a 500 (the database refused it)
+    assert "au plus 200 caractères" in " ".join(response.json()["place"]).replace("\xa0", " ")
+    with tenant_context(a["org"]):
+        assert not session.enrolments.exists() and not session.activities.exists()
+        assert Beneficiary.objects.get(pk=person.pk).state == "admitted"
+
+
+def test_a_huge_cancel_reason_is_refused_not_cut(cw, a):
+    from sessions.models import Activity
+
+    session = factories.session(a["org"], a["territory"], name="Session annulation")
+    with tenant_context(a["org"]):
+        activity = Activity.objects.create(
+            session=session,
+            kind="workshop",
+            date=session.start_date,
+            start_time=datetime.time(9),
+            end_time=datetime.time(10),
+        )
+    url = f"/api/activites/{activity.pk}/cancel/"
+    response = cw.post(url, {"reason": "x" * 201}, "application/json")
+    assert response.status_code == 400
+    with tenant_context(a["org"]):
+        activity.refresh_from_db()
+    assert not activity.is_cancelled
+
+
+def test_the_session_services_refuse_huge_texts_too(a):
+    from django.core.exceptions import ValidationError
+
+    from sessions import services
+
+    session = factories.session(a["org"], a["territory"], name="Session services")
+    person = factories.admitted(a["org"], a["territory"], a["actor"])
+    with tenant_context(a["org"]):
+        with pytest.raises(ValidationError) as error:
+            services.enrolment_create(
+                actor=a["actor"], session=session, beneficiary=person, comment="x" * 1_001
+            )
+        assert "comment" in error.value.message_dict
+        with pytest.raises(ValidationError) as error:
+            services.activity_series_create(
+                actor=a["actor"],
+                session=session,
+                kind="fle",
+                weekdays=[0],
+                start_time=datetime.time(9),
+                end_time=datetime.time(12),
+                title="x" * 201,
+            )
+        assert "title" in error.value.message_dict
