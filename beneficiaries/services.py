@@ -312,6 +312,7 @@ def document_add(
         expires_on=expires_on,
         uploaded_by=actor,
     )
+    validate_fields(document, "expires_on")
     document.organisation_id = beneficiary.organisation_id
     document.file.save(uploaded.name, uploaded, save=False)
     document.save()

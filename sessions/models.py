@@ -14,9 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.pathway import WithdrawalReason
 from thrasos.audit.history import track_changes
 from thrasos.core.fields import BoundedTextField
+from thrasos.core.validators import PROGRAMME_EARLIEST, DateRange
 from thrasos.tenancy import TenantModel, tenant_manager
 
 SESSION_LENGTH = datetime.timedelta(weeks=10)
+# Ten weeks by default; a longer end date is a typing mistake (2028 for 2027).
+SESSION_MAX = datetime.timedelta(weeks=26)
 
 
 class PreparationSessionQuerySet(models.QuerySet):
@@ -43,7 +46,10 @@ class PreparationSession(TenantModel):
         related_name="+",
     )
     site = models.CharField(_("site"), max_length=200, blank=True, help_text=_("Address or place."))
-    start_date = models.DateField(_("start date"))
+    # Sessions are planned a few months ahead, three a year.
+    start_date = models.DateField(
+        _("start date"), validators=[DateRange(earliest=PROGRAMME_EARLIEST, years_ahead=2)]
+    )
     end_date = models.DateField(_("end date"), help_text=_("Ten weeks after the start if empty."))
     capacity = models.PositiveSmallIntegerField(_("capacity"), validators=[MinValueValidator(1)])
     status = models.CharField(
@@ -98,6 +104,13 @@ class PreparationSession(TenantModel):
             self.end_date = self.start_date + SESSION_LENGTH - datetime.timedelta(days=1)
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             raise ValidationError({"end_date": _("The end date must be after the start date.")})
+        if self.start_date and self.end_date and self.end_date - self.start_date > SESSION_MAX:
+            raise ValidationError(
+                {
+                    "end_date": _("A session lasts at most %(weeks)s weeks.")
+                    % {"weeks": SESSION_MAX.days // 7}
+                }
+            )
 
     def contains(self, day: datetime.date) -> bool:
         return self.start_date <= day <= self.end_date
@@ -140,8 +153,12 @@ class Enrolment(TenantModel):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     waiting_position = models.PositiveIntegerField(_("position"), null=True, blank=True)
-    enrolled_on = models.DateField(_("enrolled on"), null=True, blank=True)
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    enrolled_on = models.DateField(
+        _("enrolled on"), null=True, blank=True, validators=[DateRange(earliest=PROGRAMME_EARLIEST)]
+    )
+    ended_on = models.DateField(
+        _("ended on"), null=True, blank=True, validators=[DateRange(earliest=PROGRAMME_EARLIEST)]
+    )
     dropout_reason = models.CharField(
         _("reason"), max_length=20, choices=WithdrawalReason.choices, blank=True
     )

@@ -160,3 +160,50 @@ def test_the_session_services_refuse_huge_texts_too(a):
                 title="x" * 201,
             )
         assert "title" in error.value.message_dict
+
+
+# --- dates
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "message"),
+    [
+        ({"start_date": "2099-01-05"}, "start_date", "Cette date ne peut pas être postérieure au"),
+        ({"start_date": "1800-01-06"}, "start_date", "antérieure au 01/01/2000"),
+        (
+            {"end_date": (_monday() + datetime.timedelta(weeks=30)).isoformat()},
+            "end_date",
+            "Une session dure au plus 26 semaines.",
+        ),
+    ],
+)
+def test_impossible_session_dates_are_refused_by_the_api_and_the_page(cw, a, extra, field, message):
+    response = cw.post("/api/sessions/", _payload(a, **extra), "application/json")
+    assert response.status_code == 400
+    assert message in " ".join(response.json()[field])
+    response = cw.post(reverse("sessions:create"), {**_payload(a), "end_date": "", **extra})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert _count(a) == 0
+
+
+def test_a_session_next_year_is_accepted(cw, a):
+    start = _monday() + datetime.timedelta(weeks=52)
+    response = cw.post(
+        "/api/sessions/", _payload(a, start_date=start.isoformat()), "application/json"
+    )
+    assert response.status_code == 201, response.json()
+
+
+def test_an_enrolment_date_of_another_century_is_refused(cw, a):
+    session = factories.session(a["org"], a["territory"], name="Session inscriptions")
+    person = factories.admitted(a["org"], a["territory"], a["actor"])
+    response = cw.post(
+        f"/api/sessions/{session.pk}/enrol/",
+        {"beneficiary": person.pk, "on": "1800-01-01"},
+        "application/json",
+    )
+    assert response.status_code == 400
+    assert "antérieure au 01/01/2000" in " ".join(response.json()["on"])
+    with tenant_context(a["org"]):
+        assert not session.enrolments.exists()
