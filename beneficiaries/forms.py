@@ -11,6 +11,7 @@ from beneficiaries.models import (
     CaseNote,
     Document,
     LanguageAssessment,
+    PathwayTransition,
     PrerequisiteCheck,
     ReferringOrganisation,
 )
@@ -133,7 +134,10 @@ class TransitionForm(forms.Form):
         label=_("Date"), required=False, widget=DATE_INPUT, help_text=_("Today if left empty.")
     )
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment"),
+        required=False,
+        max_length=PathwayTransition._meta.get_field("comment").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, beneficiary, **kwargs):

@@ -1,5 +1,6 @@
 """The case file of one person and their pathway through the programme."""
 
+import datetime
 import os
 import unicodedata
 import uuid
@@ -22,6 +23,8 @@ from beneficiaries.pathway import (
     WithdrawalReason,
 )
 from thrasos.audit.history import track_changes
+from thrasos.core.fields import BoundedTextField
+from thrasos.core.validators import PROGRAMME_EARLIEST, DateRange, age_on
 from thrasos.permissions import Sensitivity
 from thrasos.referentials.languages import LANGUAGES
 from thrasos.tenancy import TenantModel, tenant_manager
@@ -149,7 +152,13 @@ class Beneficiary(TenantModel):
     protection_status = models.CharField(
         _("protection status"), max_length=20, choices=ProtectionStatus.choices
     )
-    protection_decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    # OFPRA, which grants the protection, was created on 25 July 1952.
+    protection_decision_date = models.DateField(
+        _("decision date"),
+        null=True,
+        blank=True,
+        validators=[DateRange(earliest=datetime.date(1952, 7, 25))],
+    )
     protection_reference = models.CharField(_("OFPRA/CNDA reference"), max_length=50, blank=True)
     residence_document_type = models.CharField(
         _("residence document"), max_length=20, choices=ResidenceDocument.choices, blank=True
@@ -157,11 +166,13 @@ class Beneficiary(TenantModel):
     residence_document_number = models.CharField(
         _("residence document number"), max_length=50, blank=True
     )
+    # A resident card, the longest, is valid ten years.
     residence_document_expiry = models.DateField(
         _("residence document expiry"),
         null=True,
         blank=True,
         help_text=_("Reminders before it expires."),
+        validators=[DateRange(earliest=PROGRAMME_EARLIEST, years_ahead=10)],
     )
     # --- contact and administrative situation
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -182,8 +193,12 @@ class Beneficiary(TenantModel):
         related_name="+",
     )
     referrer_contact = models.CharField(_("referrer contact"), max_length=200, blank=True)
-    referral_date = models.DateField(_("referral date"), default=timezone.localdate)
-    referral_reason = models.TextField(_("referral reason"), blank=True)
+    referral_date = models.DateField(
+        _("referral date"),
+        default=timezone.localdate,
+        validators=[DateRange(earliest=PROGRAMME_EARLIEST)],
+    )
+    referral_reason = BoundedTextField(_("referral reason"), max_length=2_000, blank=True)
     # --- follow-up
     current_territory = models.ForeignKey(
         "accounts.Territory",
@@ -279,6 +294,40 @@ class Beneficiary(TenantModel):
     def __str__(self) -> str:
         return self.full_name
 
+    # The programme takes adults (SPEC §1); an older age is a typing mistake.
+    MIN_AGE, MAX_AGE = 18, 100
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        today = timezone.localdate()
+        if self.birth_date and self.birth_date > today:
+            errors["birth_date"] = _("A date of birth cannot be in the future.")
+        elif self.birth_date:
+            # The age on the referral date: a record stays valid as years pass.
+            referred_on = min(self.referral_date or today, today)
+            age = age_on(self.birth_date, referred_on)
+            if age < self.MIN_AGE:
+                errors["birth_date"] = _(
+                    "The programme is for adults: the person must be at least %(age)s years "
+                    "old on the referral date."
+                ) % {"age": self.MIN_AGE}
+            elif age > self.MAX_AGE:
+                errors["birth_date"] = _(
+                    "This date of birth gives an age over %(age)s years on the referral date: "
+                    "check it."
+                ) % {"age": self.MAX_AGE}
+        if (
+            self.birth_date
+            and self.protection_decision_date
+            and self.protection_decision_date < self.birth_date
+        ):
+            errors["protection_decision_date"] = _(
+                "The decision cannot be before the date of birth."
+            )
+        if errors:
+            raise ValidationError(errors)
+
     def save(self, *args, **kwargs):
         last, first = normalise_name(self.last_name), normalise_name(self.first_name)
         self.search_last_first = f"{last} {first}".strip()
@@ -323,7 +372,7 @@ class PathwayTransition(TenantModel):
     to_state = models.CharField(_("to"), max_length=20, choices=State.choices)
     at = models.DateTimeField(_("at"), default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    comment = models.TextField(_("comment"), blank=True)
+    comment = BoundedTextField(_("comment"), max_length=2_000, blank=True)
     reason = models.CharField(_("reason"), max_length=30, blank=True)
 
     class Meta:
@@ -360,7 +409,7 @@ class CaseNote(TenantModel):
     beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("written"), default=timezone.now)
-    body = models.TextField(_("note"))
+    body = BoundedTextField(_("note"), max_length=10_000)
     confidentiality = models.CharField(
         _("confidentiality"),
         max_length=20,
@@ -456,7 +505,9 @@ class LanguageAssessment(TenantModel):
     beneficiary = models.ForeignKey(
         Beneficiary, on_delete=models.CASCADE, related_name="assessments"
     )
-    assessed_on = models.DateField(_("date"))
+    assessed_on = models.DateField(
+        _("date"), validators=[DateRange(earliest=PROGRAMME_EARLIEST, years_ahead=None)]
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     assessor = models.CharField(_("assessor organisation"), max_length=200)
     oral_comprehension = models.CharField(
@@ -529,7 +580,14 @@ class Document(TenantModel):
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(_("size"))
-    expires_on = models.DateField(_("expiry date"), null=True, blank=True)
+    # Identity cards are valid up to fifteen years; an expired foreign passport
+    # may be decades old.
+    expires_on = models.DateField(
+        _("expiry date"),
+        null=True,
+        blank=True,
+        validators=[DateRange(earliest=datetime.date(1950, 1, 1), years_ahead=15)],
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -548,5 +606,31 @@ class Document(TenantModel):
         verbose_name_plural = _("documents")
         ordering = ["kind", "-uploaded_at"]
 
+    # The extensions of each accepted type (beneficiaries.services.DOCUMENT_TYPES),
+    # the usual one first.
+    EXTENSIONS = {
+        "application/pdf": ("pdf",),
+        "image/jpeg": ("jpg", "jpeg"),
+        "image/png": ("png",),
+        "image/webp": ("webp",),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("docx",),
+        "application/vnd.oasis.opendocument.text": ("odt",),
+    }
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.original_name}"
+
+    @property
+    def download_name(self) -> str:
+        """The uploader's file name with the extension of the type detected
+        from the bytes: a PDF uploaded as “x.html” is downloaded as “x.pdf”,
+        so that no program opens it as something else."""
+        extensions = self.EXTENSIONS.get(self.content_type)
+        if not extensions:
+            return self.original_name
+        stem, dot, extension = self.original_name.rpartition(".")
+        if not dot:
+            stem, extension = extension, ""
+        if extension.lower() in extensions and stem.strip():
+            return self.original_name
+        return f"{stem.strip() or 'document'}.{extensions[0]}"

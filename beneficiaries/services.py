@@ -20,6 +20,7 @@ from beneficiaries.models import (
 from beneficiaries.pathway import State
 from beneficiaries.signals import pathway_changed
 from thrasos.accounts.models import Membership, Territory, User
+from thrasos.core.validators import validate_fields
 
 
 def possible_duplicates(*, last_name: str, first_name: str, birth_date, exclude_pk=None):
@@ -143,15 +144,17 @@ def beneficiary_transition(
                 % {"date": timezone.localtime(locked.state_changed_at).strftime("%d/%m/%Y")}
             }
         )
-    transition = PathwayTransition.objects.create(
+    transition = PathwayTransition(
         beneficiary=locked,
         at=at,
         from_state=locked.state,
         to_state=target,
         actor=actor,
-        comment=request.comment,
+        comment=request.comment.strip(),
         reason=request.reason if target in pathway.NEEDS_REASON else "",
     )
+    validate_fields(transition, "comment")
+    transition.save()
     locked.state = target
     locked.state_changed_at = transition.at
     if target == State.NOT_ADMITTED:
@@ -309,6 +312,7 @@ def document_add(
         expires_on=expires_on,
         uploaded_by=actor,
     )
+    validate_fields(document, "expires_on")
     document.organisation_id = beneficiary.organisation_id
     document.file.save(uploaded.name, uploaded, save=False)
     document.save()

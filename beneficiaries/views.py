@@ -31,6 +31,7 @@ from beneficiaries.models import (
 from thrasos import permissions
 from thrasos.audit.models import AccessAction
 from thrasos.audit.services import access_log_for_request, access_log_records
+from thrasos.core.exports import spreadsheet_safe
 from thrasos.core.forms import add_validation_error
 from thrasos.core.gates import gate
 
@@ -132,7 +133,7 @@ def beneficiary_export(request):
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow([str(Beneficiary._meta.get_field(f).verbose_name).capitalize() for f in fields])
     for b in rows:
-        writer.writerow([_export_value(b, f) for f in fields])
+        writer.writerow([spreadsheet_safe(_export_value(b, f)) for f in fields])
     access_log_records(
         actor=request.user,
         objects=rows,
@@ -357,7 +358,7 @@ def document_download(request, pk: int, document_pk: int):
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=document.original_name,
+        filename=document.download_name,
         content_type=document.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

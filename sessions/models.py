@@ -6,15 +6,20 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.pathway import WithdrawalReason
 from thrasos.audit.history import track_changes
+from thrasos.core.fields import BoundedTextField
+from thrasos.core.validators import PROGRAMME_EARLIEST, DateRange
 from thrasos.tenancy import TenantModel, tenant_manager
 
 SESSION_LENGTH = datetime.timedelta(weeks=10)
+# Ten weeks by default; a longer end date is a typing mistake (2028 for 2027).
+SESSION_MAX = datetime.timedelta(weeks=26)
 
 
 class PreparationSessionQuerySet(models.QuerySet):
@@ -41,9 +46,12 @@ class PreparationSession(TenantModel):
         related_name="+",
     )
     site = models.CharField(_("site"), max_length=200, blank=True, help_text=_("Address or place."))
-    start_date = models.DateField(_("start date"))
+    # Sessions are planned a few months ahead, three a year.
+    start_date = models.DateField(
+        _("start date"), validators=[DateRange(earliest=PROGRAMME_EARLIEST, years_ahead=2)]
+    )
     end_date = models.DateField(_("end date"), help_text=_("Ten weeks after the start if empty."))
-    capacity = models.PositiveSmallIntegerField(_("capacity"))
+    capacity = models.PositiveSmallIntegerField(_("capacity"), validators=[MinValueValidator(1)])
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
@@ -51,7 +59,11 @@ class PreparationSession(TenantModel):
         _("partner training organisation"), max_length=200, blank=True
     )
     planned_fle_hours = models.DecimalField(
-        _("planned FLE hours"), max_digits=5, decimal_places=1, default=0
+        _("planned FLE hours"),
+        max_digits=5,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0)],
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -69,6 +81,9 @@ class PreparationSession(TenantModel):
             ),
             models.CheckConstraint(
                 condition=models.Q(capacity__gt=0), name="prep_session_capacity"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned_fle_hours__gte=0), name="prep_session_fle_hours"
             ),
         ]
         indexes = [
@@ -89,6 +104,13 @@ class PreparationSession(TenantModel):
             self.end_date = self.start_date + SESSION_LENGTH - datetime.timedelta(days=1)
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             raise ValidationError({"end_date": _("The end date must be after the start date.")})
+        if self.start_date and self.end_date and self.end_date - self.start_date > SESSION_MAX:
+            raise ValidationError(
+                {
+                    "end_date": _("A session lasts at most %(weeks)s weeks.")
+                    % {"weeks": SESSION_MAX.days // 7}
+                }
+            )
 
     def contains(self, day: datetime.date) -> bool:
         return self.start_date <= day <= self.end_date
@@ -131,12 +153,16 @@ class Enrolment(TenantModel):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     waiting_position = models.PositiveIntegerField(_("position"), null=True, blank=True)
-    enrolled_on = models.DateField(_("enrolled on"), null=True, blank=True)
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    enrolled_on = models.DateField(
+        _("enrolled on"), null=True, blank=True, validators=[DateRange(earliest=PROGRAMME_EARLIEST)]
+    )
+    ended_on = models.DateField(
+        _("ended on"), null=True, blank=True, validators=[DateRange(earliest=PROGRAMME_EARLIEST)]
+    )
     dropout_reason = models.CharField(
         _("reason"), max_length=20, choices=WithdrawalReason.choices, blank=True
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = BoundedTextField(_("comment"), max_length=1_000, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -33,6 +33,7 @@ from sessions.models import (
     PreparationSession,
 )
 from thrasos.accounts.models import User
+from thrasos.core.validators import PROGRAMME_EARLIEST, DateRange, validate_fields
 
 Status = PreparationSession.Status
 
@@ -62,6 +63,17 @@ def _move(actor: User, beneficiary: Beneficiary, to_state: str, on, **extra) -> 
         beneficiary=beneficiary,
         request=TransitionRequest(to_state=to_state, at=_when(on), **extra),
     )
+
+
+def _check_day(on: datetime.date | None) -> None:
+    """The day an enrolment step is recorded for (`on`): not in the future,
+    not before the programme existed."""
+    if on is None:
+        return
+    try:
+        DateRange(earliest=PROGRAMME_EARLIEST)(on)
+    except ValidationError as error:
+        raise ValidationError({"on": error.messages}) from None
 
 
 def _fmt(day: datetime.date) -> str:
@@ -218,6 +230,7 @@ def enrolment_create(
         raise ValidationError(_("This session is closed."))
     if on is not None and on > timezone.localdate():
         raise ValidationError({"on": _("This cannot be recorded in the future.")})
+    _check_day(on)
     if beneficiary.state != State.ADMITTED:
         raise ValidationError(
             {
@@ -245,6 +258,7 @@ def enrolment_create(
     else:
         enrolment.status = Enrolment.Status.WAITING
         enrolment.waiting_position = _next_waiting_position(locked)
+    validate_fields(enrolment, "comment", "enrolled_on")
     enrolment.save()
     if enrolment.status == Enrolment.Status.ENROLLED and locked.status == Status.RUNNING:
         _move(actor, beneficiary, State.IN_SESSION, on, comment=str(locked))
@@ -288,6 +302,7 @@ def enrolment_promote(
     locked = _locked(enrolment)
     if locked.status != Enrolment.Status.WAITING:
         raise ValidationError(_("Only a person on the waiting list can be promoted."))
+    _check_day(on)
     if locked.session.status == Status.CLOSED:
         raise ValidationError(_("This session is closed."))
     if places_left(locked.session) == 0:
@@ -303,6 +318,7 @@ def enrolment_promote(
     locked.status = Enrolment.Status.ENROLLED
     locked.waiting_position = None
     locked.enrolled_on = on or timezone.localdate()
+    validate_fields(locked, "enrolled_on")
     locked.save()
     if locked.session.status == Status.RUNNING:
         _move(actor, locked.beneficiary, State.IN_SESSION, on, comment=str(locked.session))
@@ -349,12 +365,14 @@ def enrolment_remove(*, actor: User, enrolment: Enrolment, comment: str = "") ->
     locked.ended_on = timezone.localdate()
     if comment:
         locked.comment = comment.strip()
+    validate_fields(locked, "comment")
     locked.save()
     enrolment.refresh_from_db()
     return locked
 
 
 def _check_end(locked: Enrolment, on: datetime.date) -> None:
+    _check_day(on)
     if locked.status != Enrolment.Status.ENROLLED:
         raise ValidationError(_("Only an enrolled participant can complete or leave the session."))
     if not locked.session.is_started:
@@ -379,6 +397,7 @@ def enrolment_complete(
     _check_end(locked, on)
     locked.status = Enrolment.Status.COMPLETED
     locked.ended_on = on
+    validate_fields(locked, "ended_on")
     locked.save()
     if locked.beneficiary.state == State.IN_SESSION:
         _move(actor, locked.beneficiary, State.SEEKING_CONTRACT, on, comment=str(locked.session))
@@ -407,6 +426,7 @@ def enrolment_drop_out(
     locked.dropout_reason = reason
     if comment:
         locked.comment = comment.strip()
+    validate_fields(locked, "comment", "ended_on")
     locked.save()
     if locked.beneficiary.state not in (State.WITHDRAWN, State.NOT_ADMITTED, State.EXITED):
         _move(
@@ -532,7 +552,8 @@ def activity_cancel(*, actor: User, activity: Activity, reason: str = "") -> Act
             _("Attendance is recorded for this activity: it took place and cannot be cancelled.")
         )
     locked.cancelled_at = timezone.now()
-    locked.cancel_reason = reason.strip()[:200]
+    locked.cancel_reason = reason.strip()
+    validate_fields(locked, "cancel_reason")
     locked.save(update_fields=["cancelled_at", "cancel_reason"])
     activity.refresh_from_db()
     return locked
@@ -608,6 +629,8 @@ def activity_series_create(
         errors["last_date"] = _("The last date must be after the first one.")
     if errors:
         raise ValidationError(errors)
+    texts = {"title": title, "place": place, "facilitator": facilitator, "partner": partner}
+    validate_fields(Activity(**texts), *texts)
     dates = series_dates(
         weekdays=weekdays,
         first_date=first_date,

@@ -4,11 +4,18 @@ from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
 from beneficiaries import pathway
-from beneficiaries.models import Beneficiary, CaseNote, Document, LanguageAssessment
+from beneficiaries.models import (
+    Beneficiary,
+    CaseNote,
+    Document,
+    LanguageAssessment,
+    PathwayTransition,
+)
 from thrasos import permissions
 from thrasos.accounts.models import Territory
 
 RECORD_FIELDS = list(Beneficiary.FIELD_SENSITIVITY)
+TRANSITION_COMMENT_MAX = PathwayTransition._meta.get_field("comment").max_length
 
 
 class PolicyFieldsMixin:
@@ -85,10 +92,16 @@ class BeneficiarySerializer(PolicyFieldsMixin, CountryFieldMixin, serializers.Mo
 
 class TransitionSerializer(serializers.Serializer):
     to_state = serializers.ChoiceField(choices=pathway.State.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    exit_employment = serializers.CharField(required=False, allow_blank=True, default="")
-    exit_housing = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TRANSITION_COMMENT_MAX
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
+    exit_employment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=30
+    )
+    exit_housing = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=30
+    )
 
 
 class CaseNoteSerializer(serializers.ModelSerializer):
@@ -98,6 +111,8 @@ class CaseNoteSerializer(serializers.ModelSerializer):
         model = CaseNote
         fields = ["id", "at", "author", "body", "confidentiality"]
         read_only_fields = ["id", "at", "author"]
+        # Left out, it is the model's default (the service needs a value).
+        extra_kwargs = {"confidentiality": {"default": CaseNote.Confidentiality.TEAM}}
 
 
 def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:

@@ -120,9 +120,12 @@ class BeneficiaryViewSet(
         if request.method == "POST":
             serializer = CaseNoteSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            note = services.case_note_add(
-                actor=request.user, beneficiary=beneficiary, **serializer.validated_data
-            )
+            try:
+                note = services.case_note_add(
+                    actor=request.user, beneficiary=beneficiary, **serializer.validated_data
+                )
+            except DjangoValidationError as error:
+                raise as_drf_error(error) from None
             return Response(CaseNoteSerializer(note).data, status=status.HTTP_201_CREATED)
         notes = selectors.visible_notes(beneficiary, request.membership)
         return Response(CaseNoteSerializer(notes, many=True).data)

@@ -80,16 +80,25 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _text(model, field: str) -> serializers.CharField:
+    """An optional text of a plain serializer, bounded like the model field
+    it ends up in."""
+    max_length = model._meta.get_field(field).max_length
+    return serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length
+    )
+
+
 class EnrolSerializer(serializers.Serializer):
     beneficiary = serializers.IntegerField(help_text="Id of an admitted case file.")
     on = serializers.DateField(required=False, allow_null=True, default=None)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = _text(Enrolment, "comment")
 
 
 class EnrolmentEndSerializer(serializers.Serializer):
     on = serializers.DateField(required=False, allow_null=True, default=None)
     reason = serializers.ChoiceField(choices=WithdrawalReason.choices, required=False)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = _text(Enrolment, "comment")
 
 
 class ActivitySerializer(serializers.ModelSerializer):
@@ -139,15 +148,15 @@ class SeriesSerializer(serializers.Serializer):
     end_time = serializers.TimeField()
     first_date = serializers.DateField(required=False, allow_null=True, default=None)
     last_date = serializers.DateField(required=False, allow_null=True, default=None)
-    title = serializers.CharField(required=False, allow_blank=True, default="")
-    place = serializers.CharField(required=False, allow_blank=True, default="")
-    facilitator = serializers.CharField(required=False, allow_blank=True, default="")
-    partner = serializers.CharField(required=False, allow_blank=True, default="")
+    title = _text(Activity, "title")
+    place = _text(Activity, "place")
+    facilitator = _text(Activity, "facilitator")
+    partner = _text(Activity, "partner")
     skip_public_holidays = serializers.BooleanField(required=False, default=True)
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = _text(Activity, "cancel_reason")
 
 
 class AttendanceMarkSerializer(serializers.Serializer):

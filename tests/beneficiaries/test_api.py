@@ -110,6 +110,19 @@ def test_transition_and_notes(api, a):
     assert [n["body"] for n in api.get(notes).json()] == ["Appel"]
 
 
+def test_a_note_without_confidentiality_gets_the_default_and_bad_ones_a_400(api, a):
+    b = beneficiary(a["org"], a["territory"], a["members"][Role.ADMIN].user)
+    notes = f"/api/beneficiaires/{b.pk}/notes/"
+    response = api.post(notes, {"body": "Appel"}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["confidentiality"] == "team"
+    for bad in ({"body": "Appel", "confidentiality": "secret"}, {"confidentiality": "team"}):
+        response = api.post(notes, bad, content_type="application/json")
+        assert response.status_code == 400
+    with tenant_context(a["org"]):
+        assert b.notes.count() == 1
+
+
 @pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.MANAGER])
 def test_volunteers_and_managers_are_refused(client, a, role):
     b = beneficiary(a["org"], a["territory"], a["members"][Role.ADMIN].user)

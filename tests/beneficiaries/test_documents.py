@@ -116,3 +116,44 @@ def test_another_organisation_cannot_download(setup, a, two_tenants, client_fact
     other.force_login(two_tenants["b"]["members"][Role.ADMIN].user)
     url = reverse("beneficiaries:document_download", args=[b.pk, document.pk])
     assert other.get(url).status_code == 404
+
+
+def _download_name(client, b, document) -> str:
+    response = client.get(reverse("beneficiaries:document_download", args=[b.pk, document.pk]))
+    assert response.status_code == 200
+    for close in response._resource_closers:  # not close(): it ends the test db connection
+        close()
+    return response["Content-Disposition"]
+
+
+def test_the_download_takes_the_extension_of_the_type_detected_in_the_bytes(setup, a):
+    client, b = setup
+    assert upload(client, b, "x.html", PDF).status_code == 302
+    assert upload(client, b, "photo", PNG).status_code == 302
+    with tenant_context(a["org"]):
+        pdf, png = Document.objects.order_by("pk")
+    assert pdf.original_name == "x.html"  # kept as uploaded, in the history
+    assert _download_name(client, b, pdf) == 'attachment; filename="x.pdf"'
+    assert _download_name(client, b, png) == 'attachment; filename="photo.png"'
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "expected"),
+    [
+        ("titre de séjour.pdf", "application/pdf", "titre de séjour.pdf"),
+        ("scan.PDF", "application/pdf", "scan.PDF"),
+        ("photo.jpeg", "image/jpeg", "photo.jpeg"),
+        ("photo.exe", "image/jpeg", "photo.jpg"),
+        ("archive.tar.gz", "application/pdf", "archive.tar.pdf"),
+        (".pdf", "application/pdf", "document.pdf"),
+        ("cv", "application/vnd.oasis.opendocument.text", "cv.odt"),
+    ],
+)
+def test_download_name(name, content_type, expected):
+    assert Document(original_name=name, content_type=content_type).download_name == expected
+
+
+def test_every_accepted_type_has_an_extension():
+    from beneficiaries.services import DOCUMENT_TYPES
+
+    assert set(DOCUMENT_TYPES) == set(Document.EXTENSIONS)

@@ -92,3 +92,20 @@ def test_api_list_refuses_bad_filters(cw):
     response = cw.get("/api/beneficiaires/", {"state": "xyz"})
     assert response.status_code == 400
     assert "state" in response.json()
+
+
+def test_export_neutralises_cells_a_spreadsheet_would_compute(cw, a):
+    admin = a["members"][Role.ADMIN].user
+    factories.beneficiary(
+        a["org"],
+        a["territory"],
+        admin,
+        last_name="Formule",
+        first_name='=HYPERLINK("http://example.org/x","clic")',
+        phone="+33 =1+2",
+    )
+    rows = _rows(cw.get(reverse("beneficiaries:export")))
+    header, row = rows[0], rows[1]
+    assert row[header.index("Prénoms")] == '\'=HYPERLINK("http://example.org/x","clic")'
+    assert row[header.index("Téléphone")] == "'+33 =1+2"
+    assert row[header.index("Nom")] == "Formule"  # ordinary cells unchanged
