@@ -350,6 +350,7 @@ class Beneficiary(TenantModel):
         return f"{self.last_name.upper()} {self.first_name}"
 
 
+@track_changes
 class BeneficiaryReferent(TenantModel):
     beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE)
     membership = models.ForeignKey("accounts.Membership", on_delete=models.PROTECT)
@@ -423,6 +424,7 @@ class CaseNote(TenantModel):
         ordering = ["-at", "-id"]
 
 
+@track_changes
 class PrerequisiteItem(TenantModel):
     """An entry prerequisite of the programme, configured per organisation
     (defaults seeded when the organisation is created, SPEC §5.1)."""

@@ -75,10 +75,7 @@ def beneficiary_create(
         actor=actor,
     )
     BeneficiaryReferent.objects.bulk_create(
-        BeneficiaryReferent(
-            organisation_id=beneficiary.organisation_id, beneficiary=beneficiary, membership=m
-        )
-        for m in referents
+        BeneficiaryReferent(beneficiary=beneficiary, membership=m) for m in referents
     )
     return beneficiary
 
@@ -218,7 +215,7 @@ def prerequisites_seed_defaults(*, organisation_id: int) -> None:
     if PrerequisiteItem.objects.exists():
         return
     PrerequisiteItem.objects.bulk_create(
-        PrerequisiteItem(organisation_id=organisation_id, label=str(label), position=i)
+        PrerequisiteItem(label=str(label), position=i)
         for i, label in enumerate(DEFAULT_PREREQUISITES)
     )
 

@@ -652,7 +652,6 @@ def activity_series_create(
     )
     Activity.objects.bulk_create(
         Activity(
-            organisation_id=session.organisation_id,
             session=session,
             series=series,
             kind=kind,
@@ -721,7 +720,6 @@ def attendance_record(*, actor: User, activity: Activity, marks: dict[int, str])
         if record is None:
             new.append(
                 Attendance(
-                    organisation_id=activity.organisation_id,
                     activity=activity,
                     enrolment_id=enrolment_id,
                     status=status,

@@ -111,9 +111,26 @@ def current_organisation_id(using: str = "default") -> int | None:
     return int(value) if value else None
 
 
+class TenantQuerySet(models.QuerySet):
+    """Rows created in bulk get the organisation of the enclosing tenant, as
+    TenantModel.save() gives it to one row (get_or_create and
+    update_or_create go through save())."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if any(obj.organisation_id is None for obj in objs):
+            organisation_id = scoped_organisation_id()
+            for obj in objs:
+                if obj.organisation_id is None:
+                    obj.organisation_id = organisation_id
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 def tenant_manager(queryset_class: type[models.QuerySet] = models.QuerySet):
     """The manager of a tenant model: raises ScopeError outside a tenant, and
     filters on the current organisation inside one."""
+    if not issubclass(queryset_class, TenantQuerySet):
+        queryset_class = type(queryset_class.__name__, (TenantQuerySet, queryset_class), {})
     return ScopedManager(
         organisation="organisation", _manager_class=models.Manager.from_queryset(queryset_class)
     )

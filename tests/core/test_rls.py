@@ -42,17 +42,6 @@ def test_every_tenant_table_has_rls_enabled_forced_and_a_policy():
     assert not_protected == []
 
 
-def test_every_tenant_model_table_has_an_organisation_column():
-    from django.apps import apps
-
-    from thrasos.tenancy import TenantModel
-
-    models = [m for m in apps.get_models() if issubclass(m, TenantModel)]
-    assert models
-    for model in models:
-        assert model._meta.get_field("organisation").column == "organisation_id"
-
-
 def test_outside_a_tenant_the_manager_raises_and_the_database_shows_nothing(two_tenants):
     with pytest.raises(ScopeError):
         list(Territory.objects.all())

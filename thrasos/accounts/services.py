@@ -62,9 +62,7 @@ def _set_territories(through, owner_field: str, owner, territories) -> None:
         through.objects.filter(**{owner_field: owner}).values_list("territory_id", flat=True)
     )
     through.objects.bulk_create(
-        through(organisation_id=owner.organisation_id, territory=t, **{owner_field: owner})
-        for t in territories
-        if t.pk not in existing
+        through(territory=t, **{owner_field: owner}) for t in territories if t.pk not in existing
     )
 
 

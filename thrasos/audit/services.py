@@ -41,13 +41,9 @@ def access_log_records(
 ) -> int:
     """One access-log row per object read together (an export): who read
     each person's data stays answerable person by person."""
-    from thrasos.tenancy import scoped_organisation_id
-
-    organisation_id = scoped_organisation_id()
     user = actor if actor is not None and actor.is_authenticated else None
     rows = [
         AccessLog(
-            organisation_id=organisation_id,
             user=user,
             action=action,
             object_type=obj._meta.label_lower,
