@@ -1,7 +1,6 @@
 """Reads of case files, always through the member's scope."""
 
 import base64
-import datetime
 import json
 from dataclasses import dataclass
 from itertools import chain
@@ -9,11 +8,11 @@ from itertools import chain
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from beneficiaries import extensions
 from beneficiaries.models import Beneficiary, BeneficiaryReferent, CaseNote
 from thrasos import permissions
+from thrasos.core.dates import moment_of
 
 
 def beneficiaries_for(membership):
@@ -138,9 +137,7 @@ def paginate(queryset, *, sort: str, after: str | None, before: str | None, size
 
 def _on_date(day, recorded_at):
     """A move happened on `day`; recorded later, it still sorts on that day."""
-    if timezone.localtime(recorded_at).date() == day:
-        return recorded_at
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+    return moment_of(day, recorded_at)
 
 
 def visible_notes(beneficiary: Beneficiary, membership):

@@ -20,6 +20,7 @@ from beneficiaries.models import (
 from beneficiaries.pathway import State
 from beneficiaries.signals import pathway_changed
 from thrasos.accounts.models import Membership, Territory, User
+from thrasos.core.dates import moment_of
 from thrasos.core.validators import validate_fields
 
 
@@ -56,11 +57,7 @@ def beneficiary_create(
             code="duplicate",
         )
     # Referred on the referral date (recorded afterwards, often).
-    referred_at = timezone.now()
-    if beneficiary.referral_date and beneficiary.referral_date < timezone.localdate():
-        referred_at = timezone.make_aware(
-            datetime.datetime.combine(beneficiary.referral_date, datetime.time(9))
-        )
+    referred_at = moment_of(beneficiary.referral_date)
     beneficiary.state = State.REFERRED
     beneficiary.state_changed_at = referred_at
     beneficiary.save()

@@ -4,19 +4,16 @@ beneficiaries.extensions after the case file's access check."""
 
 import datetime
 
-from django.utils import timezone
-
 from beneficiaries.extensions import CaseFileSection
 from sessions import selectors
 from sessions.models import Enrolment
+from thrasos.core.dates import moment_of
 
 TIMELINE_TEMPLATE = "sessions/includes/_timeline_enrolment.html"
 
 
 def _at(day: datetime.date, fallback: datetime.datetime) -> datetime.datetime:
-    if timezone.localtime(fallback).date() == day:
-        return fallback
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+    return moment_of(day, fallback)
 
 
 def _summaries(beneficiary) -> list[dict]:

@@ -33,6 +33,7 @@ from sessions.models import (
     PreparationSession,
 )
 from thrasos.accounts.models import User
+from thrasos.core.dates import moment_of
 from thrasos.core.validators import PROGRAMME_EARLIEST, DateRange, validate_fields
 
 Status = PreparationSession.Status
@@ -54,7 +55,7 @@ def _when(on: datetime.date | None) -> datetime.datetime:
         return timezone.now()
     if on > today:
         raise ValidationError({"on": _("This cannot be recorded in the future.")})
-    return timezone.make_aware(datetime.datetime.combine(on, datetime.time(9)))
+    return moment_of(on)
 
 
 def _move(actor: User, beneficiary: Beneficiary, to_state: str, on, **extra) -> None:

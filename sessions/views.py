@@ -20,7 +20,7 @@ from sessions.forms import (
 )
 from sessions.models import Enrolment
 from thrasos import permissions
-from thrasos.core.forms import add_validation_error
+from thrasos.core.forms import add_validation_error, form_status, submit
 from thrasos.core.gates import gate
 
 
@@ -43,17 +43,13 @@ def session_list(request):
 def session_create(request):
     territory_ids = permissions.territory_ids(request.membership)
     form = SessionForm(request.POST or None, territory_ids=territory_ids)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_create(actor=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("Session created."))
-            return redirect(session)
-    return _form_page(
-        request, None, form, title=_("New session"), status=400 if form.errors else 200
+    session = submit(
+        request, form, lambda data: services.session_create(actor=request.user, data=data)
     )
+    if session is not None:
+        messages.success(request, _("Session created."))
+        return redirect(session)
+    return _form_page(request, None, form, title=_("New session"), status=form_status(form))
 
 
 @gate(read=permissions.can_view_sessions)

@@ -283,6 +283,8 @@ REST_FRAMEWORK = {
         "thrasos.apitokens.permissions.TokenScope",
         "thrasos.core.gates.HasCapability",
     ],
+    # A service's ValidationError is a 400 (thrasos.core.api).
+    "EXCEPTION_HANDLER": "thrasos.core.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,

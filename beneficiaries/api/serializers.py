@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
@@ -13,34 +12,10 @@ from beneficiaries.models import (
 )
 from thrasos import permissions
 from thrasos.accounts.models import Territory
+from thrasos.core.api import PolicyFieldsMixin, TenantPrimaryKeyField
 
 RECORD_FIELDS = list(Beneficiary.FIELD_SENSITIVITY)
 TRANSITION_COMMENT_MAX = PathwayTransition._meta.get_field("comment").max_length
-
-
-class PolicyFieldsMixin:
-    """Only the fields the member's role may read (thrasos.permissions)."""
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        membership = self.context["request"].membership
-        readable = set(permissions.readable_fields(membership.role, instance.FIELD_SENSITIVITY)) | {
-            "id",
-            "url",
-        }
-        return {k: v for k, v in data.items() if k in readable}
-
-
-class TenantPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """Related objects of the current tenant only (the queryset is evaluated
-    per request, inside the tenant)."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.all()
 
 
 class BeneficiaryListSerializer(PolicyFieldsMixin, serializers.ModelSerializer):
@@ -113,14 +88,6 @@ class CaseNoteSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "at", "author"]
         # Left out, it is the model's default (the service needs a value).
         extra_kwargs = {"confidentiality": {"default": CaseNote.Confidentiality.TEAM}}
-
-
-def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(
-            {k: [m for e in v for m in e.messages] for k, v in error.error_dict.items()}
-        )
-    return serializers.ValidationError({"detail": error.messages})
 
 
 class LanguageAssessmentSerializer(serializers.ModelSerializer):

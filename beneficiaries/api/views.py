@@ -15,13 +15,13 @@ from beneficiaries.api.serializers import (
     DocumentSerializer,
     LanguageAssessmentSerializer,
     TransitionSerializer,
-    as_drf_error,
 )
 from beneficiaries.forms import ListFilterForm
 from beneficiaries.models import Beneficiary
 from beneficiaries.services import TransitionRequest
 from thrasos import permissions
 from thrasos.audit.services import access_log_for_request
+from thrasos.core.api import schema_generation
 from thrasos.core.gates import Gate
 
 
@@ -43,7 +43,7 @@ class BeneficiaryViewSet(
     pagination_class = NamePagination
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no request
+        if schema_generation(self):
             return Beneficiary.objects.none()
         membership = self.request.membership
         queryset = selectors.beneficiaries_for(membership).select_related("current_territory")
@@ -78,24 +78,18 @@ class BeneficiaryViewSet(
         return Response(self.get_serializer(beneficiary).data)
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = services.beneficiary_create(
-                actor=self.request.user,
-                data=dict(serializer.validated_data),
-                allow_duplicate=self.request.query_params.get("allow_duplicate") == "true",
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        serializer.instance = services.beneficiary_create(
+            actor=self.request.user,
+            data=dict(serializer.validated_data),
+            allow_duplicate=self.request.query_params.get("allow_duplicate") == "true",
+        )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("current_territory", None)
-        try:
-            services.beneficiary_update(
-                actor=self.request.user, beneficiary=serializer.instance, data=data
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        services.beneficiary_update(
+            actor=self.request.user, beneficiary=serializer.instance, data=data
+        )
 
     @extend_schema(request=TransitionSerializer, responses=BeneficiarySerializer)
     @action(detail=True, methods=["post"])
@@ -103,14 +97,11 @@ class BeneficiaryViewSet(
         beneficiary = self.get_object()
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.beneficiary_transition(
-                actor=request.user,
-                beneficiary=beneficiary,
-                request=TransitionRequest(**serializer.validated_data),
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        services.beneficiary_transition(
+            actor=request.user,
+            beneficiary=beneficiary,
+            request=TransitionRequest(**serializer.validated_data),
+        )
         return Response(BeneficiarySerializer(beneficiary, context={"request": request}).data)
 
     @extend_schema(request=CaseNoteSerializer, responses=CaseNoteSerializer(many=True))
@@ -120,12 +111,9 @@ class BeneficiaryViewSet(
         if request.method == "POST":
             serializer = CaseNoteSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            try:
-                note = services.case_note_add(
-                    actor=request.user, beneficiary=beneficiary, **serializer.validated_data
-                )
-            except DjangoValidationError as error:
-                raise as_drf_error(error) from None
+            note = services.case_note_add(
+                actor=request.user, beneficiary=beneficiary, **serializer.validated_data
+            )
             return Response(CaseNoteSerializer(note).data, status=status.HTTP_201_CREATED)
         notes = selectors.visible_notes(beneficiary, request.membership)
         return Response(CaseNoteSerializer(notes, many=True).data)
@@ -139,12 +127,9 @@ class BeneficiaryViewSet(
         if request.method == "POST":
             serializer = LanguageAssessmentSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            try:
-                assessment = services.language_assessment_add(
-                    actor=request.user, beneficiary=beneficiary, data=serializer.validated_data
-                )
-            except DjangoValidationError as error:
-                raise as_drf_error(error) from None
+            assessment = services.language_assessment_add(
+                actor=request.user, beneficiary=beneficiary, data=serializer.validated_data
+            )
             return Response(
                 LanguageAssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED
             )
@@ -168,18 +153,15 @@ class BeneficiaryViewSet(
             if data.get("replaces"):
                 replaces = beneficiary.documents.filter(pk=data["replaces"]).first()
                 if replaces is None:
-                    raise as_drf_error(DjangoValidationError({"replaces": _("Unknown document.")}))
-            try:
-                document = services.document_add(
-                    actor=request.user,
-                    beneficiary=beneficiary,
-                    kind=data["kind"],
-                    uploaded=data["file"],
-                    expires_on=data.get("expires_on"),
-                    replaces=replaces,
-                )
-            except DjangoValidationError as error:
-                raise as_drf_error(error) from None
+                    raise DjangoValidationError({"replaces": _("Unknown document.")})
+            document = services.document_add(
+                actor=request.user,
+                beneficiary=beneficiary,
+                kind=data["kind"],
+                uploaded=data["file"],
+                expires_on=data.get("expires_on"),
+                replaces=replaces,
+            )
             return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
         current = beneficiary.documents.filter(replaced_by=None)
         return Response(DocumentSerializer(current, many=True).data)

@@ -1,7 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from beneficiaries.api.serializers import TenantPrimaryKeyField
 from beneficiaries.pathway import WithdrawalReason
 from sessions.models import (
     Activity,
@@ -13,6 +12,7 @@ from sessions.models import (
 )
 from thrasos import permissions
 from thrasos.accounts.models import Territory
+from thrasos.core.api import TenantPrimaryKeyField
 
 
 class SessionSerializer(serializers.ModelSerializer):

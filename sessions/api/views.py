@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -7,7 +6,6 @@ from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from beneficiaries.api.serializers import as_drf_error
 from beneficiaries.selectors import beneficiaries_for
 from sessions import selectors, services
 from sessions.api.serializers import (
@@ -25,16 +23,10 @@ from sessions.api.serializers import (
 )
 from sessions.models import Activity, Enrolment, PreparationSession
 from thrasos import permissions
+from thrasos.core.api import schema_generation
 from thrasos.core.gates import Gate
 
 SESSIONS_GATE = Gate(read=permissions.can_view_sessions, write=permissions.can_manage_sessions)
-
-
-def _call(service, **kwargs):
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as error:
-        raise as_drf_error(error) from None
 
 
 def _of_session(queryset, session: str | None):
@@ -72,18 +64,17 @@ class SessionViewSet(
     pagination_class = SessionPagination
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
+        if schema_generation(self):
             return PreparationSession.objects.none()
         return selectors.sessions_for(self.request.membership).select_related("territory")
 
     def perform_create(self, serializer):
-        serializer.instance = _call(
-            services.session_create, actor=self.request.user, data=dict(serializer.validated_data)
+        serializer.instance = services.session_create(
+            actor=self.request.user, data=dict(serializer.validated_data)
         )
 
     def perform_update(self, serializer):
-        _call(
-            services.session_update,
+        services.session_update(
             actor=self.request.user,
             session=serializer.instance,
             data=dict(serializer.validated_data),
@@ -95,8 +86,7 @@ class SessionViewSet(
         session = self.get_object()
         serializer = SessionStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(
-            services.session_set_status,
+        services.session_set_status(
             actor=request.user,
             session=session,
             **serializer.validated_data,
@@ -119,8 +109,7 @@ class SessionViewSet(
         )
         if beneficiary is None:
             raise serializers.ValidationError({"beneficiary": [_("Unknown case file.")]})
-        enrolment = _call(
-            services.enrolment_create,
+        enrolment = services.enrolment_create(
             actor=request.user,
             session=session,
             beneficiary=beneficiary,
@@ -138,7 +127,7 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     pagination_class = IdPagination
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
+        if schema_generation(self):
             return Enrolment.objects.none()
         queryset = Enrolment.objects.filter(
             session__in=selectors.sessions_for(self.request.membership)
@@ -153,7 +142,7 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def _act(self, service, **kwargs):
         enrolment = self.get_object()
-        _call(service, actor=self.request.user, enrolment=enrolment, **kwargs)
+        service(actor=self.request.user, enrolment=enrolment, **kwargs)
         enrolment.refresh_from_db()
         return Response(EnrolmentSerializer(enrolment).data)
 
@@ -203,7 +192,7 @@ class ActivityViewSet(
     pagination_class = IdPagination
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
+        if schema_generation(self):
             return Activity.objects.none()
         queryset = Activity.objects.filter(
             session__in=selectors.sessions_for(self.request.membership)
@@ -230,12 +219,11 @@ class ActivityViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         session = self._session(data)
-        activity = _call(services.activity_create, actor=request.user, session=session, data=data)
+        activity = services.activity_create(actor=request.user, session=session, data=data)
         return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
-        _call(
-            services.activity_update,
+        services.activity_update(
             actor=self.request.user,
             activity=serializer.instance,
             data=dict(serializer.validated_data),
@@ -251,7 +239,7 @@ class ActivityViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         session = self._session(data)
-        series = _call(services.activity_series_create, actor=request.user, session=session, **data)
+        series = services.activity_series_create(actor=request.user, session=session, **data)
         occurrences = series.occurrences.order_by("date", "start_time")
         return Response(
             ActivitySerializer(occurrences, many=True).data, status=status.HTTP_201_CREATED
@@ -263,8 +251,7 @@ class ActivityViewSet(
         activity = self.get_object()
         serializer = CancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(
-            services.activity_cancel,
+        services.activity_cancel(
             actor=request.user,
             activity=activity,
             **serializer.validated_data,
@@ -284,7 +271,7 @@ class ActivityViewSet(
             serializer = AttendanceMarkSerializer(data=request.data, many=True)
             serializer.is_valid(raise_exception=True)
             marks = {m["enrolment"]: m["status"] for m in serializer.validated_data}
-            _call(services.attendance_record, actor=request.user, activity=activity, marks=marks)
+            services.attendance_record(actor=request.user, activity=activity, marks=marks)
         recorded = dict(activity.attendances.values_list("enrolment_id", "status"))
         rows = [
             {

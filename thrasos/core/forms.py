@@ -11,3 +11,29 @@ def add_validation_error(form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def submit(request, form, service):
+    """The one way a page runs a form through a service: on a POST with a
+    valid form, `service(form.cleaned_data)` is called and its result
+    returned. A GET, an invalid form, or a ValidationError from the service
+    (shown on the form, with the values as typed) returns None; the page then
+    renders the form with `form_status(form)`:
+
+        if (session := submit(request, form, lambda data: services.session_create(
+                actor=request.user, data=data))) is not None:
+            return redirect(session)
+        return render(request, "…", {"form": form}, status=form_status(form))
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return service(form.cleaned_data)
+    except ValidationError as error:
+        add_validation_error(form, error)
+        return None
+
+
+def form_status(form) -> int:
+    """400 for a form sent back with errors (the values kept), else 200."""
+    return 400 if form.is_bound and form.errors else 200
