@@ -377,3 +377,18 @@ def seed_scale(*, total: int, organisations: int, stdout=None) -> None:
 
     with connections["owner"].cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def demo_step(context) -> int:
+    """Demo step (thrasos.core.registry): the organisation's case files. A
+    sessions step before it may leave `session_start`; the people it sends
+    to a session are left in `pending` for the step after."""
+    return seed_beneficiaries(
+        actor=context.actor,
+        territories=context.territories,
+        referents=context.caseworkers,
+        count=context.count,
+        seed=context.seed,
+        session_start=context.shared.get("session_start"),
+        pending=context.shared.setdefault("pending", []),
+    )

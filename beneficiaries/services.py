@@ -205,8 +205,9 @@ def case_note_add(
     return note
 
 
-def prerequisites_seed_defaults(*, organisation_id: int) -> None:
-    """The default checklist of a new organisation (SPEC §5.1)."""
+def prerequisites_seed_defaults(organisation=None) -> None:
+    """The default checklist of a new organisation (SPEC §5.1), inside its
+    tenant (registered as an organisation default)."""
     from beneficiaries.models import DEFAULT_PREREQUISITES, PrerequisiteItem
 
     if PrerequisiteItem.objects.exists():

@@ -8,6 +8,7 @@ step() { say "$1"; shift; "$@" || { warn "failed: $*"; status=1; }; }
 
 step "ruff format --check" "$B/ruff" format --check .
 step "ruff check" "$B/ruff" check .
+step "import-linter (the platform never imports a module)" env PYTHONPATH=. "$B/lint-imports"
 step "djlint --check" "$B/djlint" templates --check --quiet
 step "djlint --lint" "$B/djlint" templates --lint --quiet
 # makemigrations --check needs settings, not a database connection.

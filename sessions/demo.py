@@ -202,3 +202,20 @@ def _attendance(actor, session, rng) -> None:
         }
         if marks:
             services.attendance_record(actor=actor, activity=activity, marks=marks)
+
+
+def prepare_step(context) -> None:
+    """Demo step before the case files: which session each person goes through."""
+    context.shared["session_start"] = session_chooser(context.seed)
+
+
+def demo_step(context) -> None:
+    """Demo step after the case files: the sessions, in the territories of the
+    demo caseworkers, and the people waiting for them taken through."""
+    wanted = context.shared.get("session_territories", ())
+    seed_sessions(
+        actor=context.actor,
+        territories=[t for t in context.territories if t.name in wanted] or context.territories[:1],
+        pending=context.shared.setdefault("pending", []),
+        seed=context.seed,
+    )

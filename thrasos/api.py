@@ -1,12 +1,11 @@
-"""The /api/ router. Each module registers its viewsets here."""
+"""The /api/ router: the viewsets the modules registered (thrasos.core.registry)."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import routers
 
-from beneficiaries.api.views import BeneficiaryViewSet
-from sessions.api.views import ActivityViewSet, EnrolmentViewSet, SessionViewSet
 from thrasos import permissions
+from thrasos.core import registry
 from thrasos.core.gates import Gate
 
 
@@ -16,10 +15,8 @@ class Router(routers.DefaultRouter):
 
 
 router = Router()
-router.register("beneficiaires", BeneficiaryViewSet, basename="beneficiary")
-router.register("sessions", SessionViewSet, basename="session")
-router.register("inscriptions", EnrolmentViewSet, basename="enrolment")
-router.register("activites", ActivityViewSet, basename="activity")
+for route in registry.api_routes():
+    router.register(route.prefix, route.viewset, basename=route.basename)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

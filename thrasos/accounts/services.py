@@ -25,6 +25,7 @@ from thrasos.accounts.models import (
     Territory,
     User,
 )
+from thrasos.core import registry
 from thrasos.tenancy import scoped_organisation_id, tenant_context
 
 INVITATION_VALIDITY = timedelta(days=7)
@@ -39,13 +40,12 @@ class InvitationError(Exception):
 
 @transaction.atomic
 def organisation_create(*, name: str, slug: str) -> Organisation:
-    from beneficiaries.services import prerequisites_seed_defaults
-
     organisation = Organisation(name=name, slug=slug)
     organisation.full_clean()
     organisation.save()
     with tenant_context(organisation):
-        prerequisites_seed_defaults(organisation_id=organisation.pk)
+        for add_defaults in registry.organisation_defaults():
+            add_defaults(organisation)
     return organisation
 
 

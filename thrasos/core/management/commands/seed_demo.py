@@ -23,6 +23,7 @@ from thrasos.accounts.models import (
     Territory,
     User,
 )
+from thrasos.core import registry
 from thrasos.tenancy import tenant_context
 
 DEMO_PASSWORD = "thrasos-demo-2026"  # noqa: S105 - printed on purpose, demo only
@@ -131,17 +132,14 @@ class Command(BaseCommand):
             f"  demo data ready: {len(organisations)} organisations, {created} new case files"
         )
         if scale:
-            from beneficiaries.demo import seed_scale
-
             if scale < 1 or options["organisations"] < 1:
                 raise CommandError("--scale and --organisations take positive numbers.")
-            seed_scale(total=scale, organisations=options["organisations"], stdout=self.stdout)
+            for seeder in registry.scale_seeders():
+                seeder(total=scale, organisations=options["organisations"], stdout=self.stdout)
 
     def seed_case_files(self, organisations) -> int:
-        """Case files, then the sessions their pathways went through."""
-        from beneficiaries.demo import seed_beneficiaries
-        from sessions.demo import seed_sessions, session_chooser
-
+        """The modules' demo steps (thrasos.core.registry), in their order,
+        inside each organisation that gets case files."""
         created = 0
         for slug, count in (("hh-urgence", 150), ("solidarite-occitanie", 30)):
             with tenant_context(organisations[slug]):
@@ -153,25 +151,17 @@ class Command(BaseCommand):
                     if caseworkers
                     else Membership.objects.filter(role=Role.ADMIN).first().user
                 )
-                pending = []
-                territories = list(Territory.objects.order_by("name"))
-                created += seed_beneficiaries(
+                context = registry.DemoContext(
+                    organisation=organisations[slug],
                     actor=actor,
-                    territories=territories,
-                    referents=caseworkers,
+                    territories=list(Territory.objects.order_by("name")),
+                    caseworkers=caseworkers,
                     count=count,
                     seed=len(slug),
-                    session_start=session_chooser(len(slug)),
-                    pending=pending,
+                    shared={"session_territories": SESSION_TERRITORIES},
                 )
-                # Sessions in the demo caseworker's territories (Gironde, Rhône).
-                seed_sessions(
-                    actor=actor,
-                    territories=[t for t in territories if t.name in SESSION_TERRITORIES]
-                    or territories[:1],
-                    pending=pending,
-                    seed=len(slug),
-                )
+                for step in registry.demo_steps():
+                    created += step(context) or 0
         return created
 
     def seed_organisations(self) -> dict[str, Organisation]:
