@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from thrasos.core.migrations_helpers import for_each_organisation
+
 DEFAULTS = [
     "Protection accordée et titre de séjour valide",
     "Personne majeure isolée",
@@ -13,26 +15,19 @@ DEFAULTS = [
 
 
 def seed(apps, schema_editor):
-    """Existing organisations get the default checklist. Row-level security is
-    forced, so each organisation is entered in turn (TENANCY.md, pitfall 5)."""
-    # Through the migrating connection (the owner role): "default" is the
-    # runtime role, which has no rights on the tables until after migrate.
-    alias = schema_editor.connection.alias
-    Organisation = apps.get_model("accounts", "Organisation")
+    """Existing organisations get the default checklist."""
     PrerequisiteItem = apps.get_model("beneficiaries", "PrerequisiteItem")
-    with schema_editor.connection.cursor() as cursor:
-        for organisation in Organisation.objects.using(alias).all():
-            cursor.execute(
-                "SELECT set_config('app.organisation_id', %s, true)", [str(organisation.pk)]
-            )
-            items = PrerequisiteItem.objects.using(alias)
-            if items.filter(organisation_id=organisation.pk).exists():
-                continue
-            items.bulk_create(
-                PrerequisiteItem(organisation_id=organisation.pk, label=label, position=i)
-                for i, label in enumerate(DEFAULTS)
-            )
-        cursor.execute("SELECT set_config('app.organisation_id', '', true)")
+
+    def seed_one(organisation_id: int, alias: str) -> None:
+        items = PrerequisiteItem.objects.using(alias)
+        if items.filter(organisation_id=organisation_id).exists():
+            return
+        items.bulk_create(
+            PrerequisiteItem(organisation_id=organisation_id, label=label, position=i)
+            for i, label in enumerate(DEFAULTS)
+        )
+
+    for_each_organisation(apps, schema_editor, seed_one)
 
 
 class Migration(migrations.Migration):

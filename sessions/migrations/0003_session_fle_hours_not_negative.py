@@ -3,25 +3,20 @@
 import django.core.validators
 from django.db import migrations, models
 
+from thrasos.core.migrations_helpers import for_each_organisation
+
 
 def clamp_negative_fle_hours(apps, schema_editor):
     """Sessions saved before the constraint may have negative planned hours:
     they get 0, the default (not planned yet), so that the constraint can be
     added. Row-level security is forced even for the owner running the
-    migration: a plain UPDATE would see no row, so go through each
-    organisation with its setting (../shared/TENANCY.md, pitfall 5)."""
-    organisations = apps.get_model("accounts", "Organisation")
+    migration: a plain UPDATE would see no row (for_each_organisation)."""
     sessions = apps.get_model("prep_sessions", "PreparationSession")
-    using = schema_editor.connection.alias
-    with schema_editor.connection.cursor() as cursor:
-        for organisation_id in organisations.objects.using(using).values_list("pk", flat=True):
-            cursor.execute(
-                "SELECT set_config('app.organisation_id', %s, true)", [str(organisation_id)]
-            )
-            sessions.objects.using(using).filter(planned_fle_hours__lt=0).update(
-                planned_fle_hours=0
-            )
-        cursor.execute("SELECT set_config('app.organisation_id', '', true)")
+
+    def clamp(organisation_id: int, alias: str) -> None:
+        sessions.objects.using(alias).filter(planned_fle_hours__lt=0).update(planned_fle_hours=0)
+
+    for_each_organisation(apps, schema_editor, clamp)
 
 
 class Migration(migrations.Migration):
