@@ -16,7 +16,8 @@ from beneficiaries.models import (
     ReferringOrganisation,
 )
 from beneficiaries.pathway import State
-from thrasos.accounts.models import Membership, Role, Territory
+from thrasos import permissions
+from thrasos.accounts.models import Membership, Territory
 
 RECORD_FIELDS = [
     "last_name",
@@ -101,7 +102,7 @@ class BeneficiaryCreateForm(BeneficiaryForm):
             territories = territories.filter(pk__in=territory_ids)
         self.fields["current_territory"].queryset = territories
         self.fields["referents"].queryset = (
-            Membership.objects.filter(is_active=True, role__in=[Role.CASEWORKER, Role.COORDINATOR])
+            Membership.objects.filter(is_active=True, role__in=permissions.REFERENT_ROLES)
             .select_related("user")
             .order_by("user__last_name")
         )
@@ -232,7 +233,7 @@ class ListFilterForm(forms.Form):
             sessions = sessions.filter(territory_id__in=territory_ids)
         self.fields["session"].queryset = sessions
         self.fields["referent"].queryset = Membership.objects.filter(
-            role__in=[Role.CASEWORKER, Role.COORDINATOR]
+            role__in=permissions.REFERENT_ROLES
         ).select_related("user")
         self.fields["referent"].label_from_instance = lambda m: m.user.get_full_name()
 

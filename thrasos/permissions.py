@@ -25,6 +25,10 @@ MFA_REQUIRED_ROLES = STAFF_ROLES
 ALL_TERRITORY_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 CASE_FILE_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 SESSION_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
+# Who can be named a person's referent (case files, reminders).
+REFERENT_ROLES = frozenset({Role.CASEWORKER, Role.COORDINATOR})
+# Roles that work in territories: such a member needs at least one.
+TERRITORY_BOUND_ROLES = frozenset({Role.CASEWORKER, Role.VOLUNTEER})
 
 
 class Sensitivity(models.TextChoices):

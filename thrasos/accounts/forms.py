@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
+from thrasos import permissions
 from thrasos.accounts.models import Role, Territory
 from thrasos.referentials import geo
 
@@ -50,7 +51,7 @@ class MembershipForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("role") in {Role.CASEWORKER, Role.VOLUNTEER} and not cleaned.get(
+        if cleaned.get("role") in permissions.TERRITORY_BOUND_ROLES and not cleaned.get(
             "territories"
         ):
             self.add_error(

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.db import transaction
 
+from thrasos import permissions
 from thrasos.accounts import services
 from thrasos.accounts.models import Role, Territory, User
 from thrasos.core.management.base import TenantCommand
@@ -26,7 +27,7 @@ class Command(TenantCommand):
         missing = set(territory) - {t.name for t in territories}
         if missing:
             raise CommandError(f"Unknown territories: {', '.join(sorted(missing))}")
-        if role in {Role.CASEWORKER, Role.VOLUNTEER} and not territories:
+        if role in permissions.TERRITORY_BOUND_ROLES and not territories:
             raise CommandError("Caseworkers and volunteers need at least one --territory.")
         inviter = (
             User.objects.filter(email__iexact=invited_by).first()
