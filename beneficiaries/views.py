@@ -32,7 +32,7 @@ from thrasos import permissions
 from thrasos.audit.models import AccessAction
 from thrasos.audit.services import access_log_for_request, access_log_records
 from thrasos.core.exports import spreadsheet_safe
-from thrasos.core.forms import add_validation_error
+from thrasos.core.forms import add_validation_error, form_status, submit
 from thrasos.core.gates import gate
 
 
@@ -220,33 +220,36 @@ def beneficiary_detail(request, pk: int):
 def beneficiary_edit(request, pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
     form = BeneficiaryForm(request.POST or None, instance=beneficiary)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.beneficiary_update(
-                actor=request.user, beneficiary=beneficiary, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("Case file saved."))
-            return redirect(beneficiary)
-    return render(request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary})
+    if submit(
+        request,
+        form,
+        lambda data: services.beneficiary_update(
+            actor=request.user, beneficiary=beneficiary, data=data
+        ),
+    ):
+        messages.success(request, _("Case file saved."))
+        return redirect(beneficiary)
+    return render(
+        request,
+        "beneficiaries/form_page.html",
+        {"form": form, "b": beneficiary},
+        status=form_status(form),
+    )
 
 
 @gate(write=permissions.can_edit_case_files)
 def beneficiary_transition(request, pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
     form = TransitionForm(request.POST, beneficiary=beneficiary)
-    if form.is_valid():
-        try:
-            services.beneficiary_transition(
-                actor=request.user, beneficiary=beneficiary, request=form.transition_request()
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("Pathway updated."))
-            return redirect(beneficiary)
+    if submit(
+        request,
+        form,
+        lambda data: services.beneficiary_transition(
+            actor=request.user, beneficiary=beneficiary, request=form.transition_request()
+        ),
+    ):
+        messages.success(request, _("Pathway updated."))
+        return redirect(beneficiary)
     return render(
         request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary}, status=400
     )
@@ -269,19 +272,18 @@ def case_note_add(request, pk: int):
 def beneficiary_move(request, pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
     form = MoveForm(request.POST, territory_ids=permissions.territory_ids(request.membership))
-    if form.is_valid():
-        try:
-            services.beneficiary_move(
-                actor=request.user,
-                beneficiary=beneficiary,
-                territory=form.cleaned_data["territory"],
-                moved_on=form.cleaned_data["moved_on"],
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("Territory changed."))
-            return redirect(beneficiary)
+    if submit(
+        request,
+        form,
+        lambda data: services.beneficiary_move(
+            actor=request.user,
+            beneficiary=beneficiary,
+            territory=data["territory"],
+            moved_on=data["moved_on"],
+        ),
+    ):
+        messages.success(request, _("Territory changed."))
+        return redirect(beneficiary)
     return render(
         request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary}, status=400
     )
@@ -306,16 +308,15 @@ def prerequisites_update(request, pk: int):
 def assessment_add(request, pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
     form = LanguageAssessmentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.language_assessment_add(
-                actor=request.user, beneficiary=beneficiary, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("Assessment recorded."))
-            return redirect(beneficiary)
+    if submit(
+        request,
+        form,
+        lambda data: services.language_assessment_add(
+            actor=request.user, beneficiary=beneficiary, data=data
+        ),
+    ):
+        messages.success(request, _("Assessment recorded."))
+        return redirect(beneficiary)
     return render(
         request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary}, status=400
     )
@@ -330,21 +331,20 @@ def document_upload(request, pk: int):
         replaces = get_object_or_404(
             Document.objects.filter(beneficiary=beneficiary), pk=request.POST["replaces"]
         )
-    if form.is_valid():
-        try:
-            services.document_add(
-                actor=request.user,
-                beneficiary=beneficiary,
-                kind=form.cleaned_data["kind"],
-                uploaded=form.cleaned_data["file"],
-                expires_on=form.cleaned_data["expires_on"],
-                replaces=replaces,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("Document added."))
-            return redirect(beneficiary)
+    if submit(
+        request,
+        form,
+        lambda data: services.document_add(
+            actor=request.user,
+            beneficiary=beneficiary,
+            kind=data["kind"],
+            uploaded=data["file"],
+            expires_on=data["expires_on"],
+            replaces=replaces,
+        ),
+    ):
+        messages.success(request, _("Document added."))
+        return redirect(beneficiary)
     return render(
         request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary}, status=400
     )

@@ -43,12 +43,9 @@ def session_list(request):
 def session_create(request):
     territory_ids = permissions.territory_ids(request.membership)
     form = SessionForm(request.POST or None, territory_ids=territory_ids)
-    session = submit(
-        request, form, lambda data: services.session_create(actor=request.user, data=data)
-    )
-    if session is not None:
+    if submit(request, form, lambda data: services.session_create(actor=request.user, data=data)):
         messages.success(request, _("Session created."))
-        return redirect(session)
+        return redirect(form.result)
     return _form_page(request, None, form, title=_("New session"), status=form_status(form))
 
 
@@ -85,36 +82,32 @@ def session_edit(request, pk: int):
         instance=session,
         territory_ids=permissions.territory_ids(request.membership),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_update(actor=request.user, session=session, data=form.cleaned_data)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("Session saved."))
-            return redirect(session)
-    return _form_page(
-        request, session, form, title=_("Edit the session"), status=400 if form.errors else 200
-    )
+    if submit(
+        request,
+        form,
+        lambda data: services.session_update(actor=request.user, session=session, data=data),
+    ):
+        messages.success(request, _("Session saved."))
+        return redirect(session)
+    return _form_page(request, session, form, title=_("Edit the session"), status=form_status(form))
 
 
 @gate(write=permissions.can_manage_sessions)
 def session_status(request, pk: int):
     session = selectors.session_get(request.membership, pk)
     form = SessionStatusForm(request.POST, session=session)
-    if form.is_valid():
-        try:
-            services.session_set_status(
-                actor=request.user,
-                session=session,
-                status=form.cleaned_data["status"],
-                on=form.cleaned_data["on"],
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("Session status changed."))
-            return redirect(session)
+    if submit(
+        request,
+        form,
+        lambda data: services.session_set_status(
+            actor=request.user,
+            session=session,
+            status=data["status"],
+            on=data["on"],
+        ),
+    ):
+        messages.success(request, _("Session status changed."))
+        return redirect(session)
     return _form_page(request, session, form, title=_("Session status"), status=400)
 
 
@@ -123,33 +116,32 @@ def enrolment_create(request, pk: int):
     session = selectors.session_get(request.membership, pk)
     candidates = enrolment_candidates(beneficiaries_for(request.membership), session)
     form = EnrolmentForm(request.POST or None, candidates=candidates)
-    if request.method == "POST" and form.is_valid():
-        try:
-            enrolment = services.enrolment_create(
-                actor=request.user,
-                session=session,
-                beneficiary=form.cleaned_data["beneficiary"],
-                on=form.cleaned_data["on"],
-                comment=form.cleaned_data["comment"],
+    if submit(
+        request,
+        form,
+        lambda data: services.enrolment_create(
+            actor=request.user,
+            session=session,
+            beneficiary=data["beneficiary"],
+            on=data["on"],
+            comment=data["comment"],
+        ),
+    ):
+        if form.result.status == Enrolment.Status.WAITING:
+            messages.warning(
+                request,
+                _("The session is full: %(name)s is on the waiting list.")
+                % {"name": form.result.beneficiary.full_name},
             )
-        except ValidationError as error:
-            add_validation_error(form, error)
         else:
-            if enrolment.status == Enrolment.Status.WAITING:
-                messages.warning(
-                    request,
-                    _("The session is full: %(name)s is on the waiting list.")
-                    % {"name": enrolment.beneficiary.full_name},
-                )
-            else:
-                messages.success(request, _("Participant enrolled."))
-            return redirect(session)
+            messages.success(request, _("Participant enrolled."))
+        return redirect(session)
     return _form_page(
         request,
         session,
         form,
         title=_("Enrol a participant"),
-        status=400 if form.errors else 200,
+        status=form_status(form),
         submit_label=_("Enrol"),
     )
 
@@ -181,7 +173,7 @@ def enrolment_end(request, pk: int):
         enrolment.session,
         form,
         title=_("End of session for %(name)s") % {"name": enrolment.beneficiary.full_name},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -232,48 +224,42 @@ def enrolment_reorder(request, pk: int):
 def activity_create(request, pk: int):
     session = selectors.session_get(request.membership, pk)
     form = ActivityForm(request.POST or None, session=session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_create(actor=request.user, session=session, data=form.cleaned_data)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("Activity added."))
-            return redirect(session)
-    return _form_page(
-        request, session, form, title=_("New activity"), status=400 if form.errors else 200
-    )
+    if submit(
+        request,
+        form,
+        lambda data: services.activity_create(actor=request.user, session=session, data=data),
+    ):
+        messages.success(request, _("Activity added."))
+        return redirect(session)
+    return _form_page(request, session, form, title=_("New activity"), status=form_status(form))
 
 
 @gate(permissions.can_manage_sessions)
 def series_create(request, pk: int):
     session = selectors.session_get(request.membership, pk)
     form = SeriesForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            series = services.activity_series_create(
-                actor=request.user, session=session, **form.cleaned_data
+    if submit(
+        request,
+        form,
+        lambda data: services.activity_series_create(actor=request.user, session=session, **data),
+    ):
+        count = form.result.occurrences.count()
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s activity added to the timetable.",
+                "%(count)s activities added to the timetable.",
+                count,
             )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            count = series.occurrences.count()
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)s activity added to the timetable.",
-                    "%(count)s activities added to the timetable.",
-                    count,
-                )
-                % {"count": count},
-            )
-            return redirect(session)
+            % {"count": count},
+        )
+        return redirect(session)
     return _form_page(
         request,
         session,
         form,
         title=_("Recurring activity"),
-        status=400 if form.errors else 200,
+        status=form_status(form),
         submit_label=_("Create the activities"),
     )
 
@@ -282,20 +268,19 @@ def series_create(request, pk: int):
 def activity_edit(request, pk: int):
     activity = selectors.activity_get(request.membership, pk)
     form = ActivityForm(request.POST or None, instance=activity, session=activity.session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_update(actor=request.user, activity=activity, data=form.cleaned_data)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("Activity saved."))
-            return redirect(activity.session)
+    if submit(
+        request,
+        form,
+        lambda data: services.activity_update(actor=request.user, activity=activity, data=data),
+    ):
+        messages.success(request, _("Activity saved."))
+        return redirect(activity.session)
     return _form_page(
         request,
         activity.session,
         form,
         title=_("Edit this activity"),
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -303,22 +288,21 @@ def activity_edit(request, pk: int):
 def activity_cancel(request, pk: int):
     activity = selectors.activity_get(request.membership, pk)
     form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_cancel(
-                actor=request.user, activity=activity, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("Activity cancelled."))
-            return redirect(activity.session)
+    if submit(
+        request,
+        form,
+        lambda data: services.activity_cancel(
+            actor=request.user, activity=activity, reason=data["reason"]
+        ),
+    ):
+        messages.success(request, _("Activity cancelled."))
+        return redirect(activity.session)
     return _form_page(
         request,
         activity.session,
         form,
         title=_("Cancel %(activity)s") % {"activity": activity},
-        status=400 if form.errors else 200,
+        status=form_status(form),
         submit_label=_("Cancel this activity"),
     )
 

@@ -39,7 +39,7 @@ def test_create_territory_and_refuse_a_departement_outside_the_region(admin_clie
     response = admin_client.post(
         url, {"name": "H&H Rhône", "region": "75", "departement": "69", "is_active": "on"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Ce département n’est pas dans la région choisie." in response.content.decode()
     assert 'value="H&amp;H Rhône"' in response.content.decode()  # nothing typed is lost
     response = admin_client.post(
@@ -55,7 +55,7 @@ def test_duplicate_territory_name_gets_a_clear_error(admin_client):
     response = admin_client.post(
         reverse("territory_create"), {"name": "Territoire A", "region": "75", "departement": "33"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Un territoire de ce nom existe déjà." in response.content.decode()
 
 
@@ -77,7 +77,7 @@ def test_territories_of_another_organisation_are_not_offered(admin_client, two_t
     a, b = two_tenants["a"], two_tenants["b"]
     url = reverse("member_edit", args=[a["members"][Role.VOLUNTEER].pk])
     response = admin_client.post(url, {"role": Role.VOLUNTEER, "territories": [b["territory"].pk]})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Sélectionnez un choix valide" in response.content.decode()
 
 
@@ -207,7 +207,7 @@ def test_inviting_a_member_again_is_refused(admin_client, two_tenants):
             "territories": [two_tenants["a"]["territory"].pk],
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "déjà membre" in response.content.decode()
 
 

@@ -21,7 +21,7 @@ from thrasos.accounts.forms import (
 )
 from thrasos.accounts.middleware import SESSION_ORGANISATION
 from thrasos.accounts.models import Invitation, Membership, Territory
-from thrasos.core.forms import add_validation_error
+from thrasos.core.forms import add_validation_error, form_status, submit
 from thrasos.core.gates import gate
 from thrasos.tenancy import tenant_context
 
@@ -47,15 +47,19 @@ def organisation_home(request):
 def territory_edit(request, pk: int | None = None):
     territory = get_object_or_404(Territory.objects, pk=pk) if pk else Territory()
     form = TerritoryForm(request.POST or None, instance=territory)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.territory_save(actor=request.user, territory=form.instance)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("Territory saved."))
-            return redirect("organisation_home")
-    return render(request, "accounts/territory_form.html", {"form": form, "territory": territory})
+    if submit(
+        request,
+        form,
+        lambda data: services.territory_save(actor=request.user, territory=form.instance),
+    ):
+        messages.success(request, _("Territory saved."))
+        return redirect("organisation_home")
+    return render(
+        request,
+        "accounts/territory_form.html",
+        {"form": form, "territory": territory},
+        status=form_status(form),
+    )
 
 
 @gate(permissions.can_administer)
@@ -63,20 +67,24 @@ def member_edit(request, pk: int):
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk)
     initial = {"role": membership.role, "territories": list(membership.territories.all())}
     form = MembershipForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_update(
-                actor=request.user,
-                membership=membership,
-                role=form.cleaned_data["role"],
-                territories=list(form.cleaned_data["territories"]),
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("Member updated."))
-            return redirect("organisation_home")
-    return render(request, "accounts/member_form.html", {"form": form, "membership": membership})
+    if submit(
+        request,
+        form,
+        lambda data: services.membership_update(
+            actor=request.user,
+            membership=membership,
+            role=data["role"],
+            territories=list(data["territories"]),
+        ),
+    ):
+        messages.success(request, _("Member updated."))
+        return redirect("organisation_home")
+    return render(
+        request,
+        "accounts/member_form.html",
+        {"form": form, "membership": membership},
+        status=form_status(form),
+    )
 
 
 @gate(write=permissions.can_administer)
@@ -99,23 +107,23 @@ def member_set_active(request, pk: int, active: bool):
 @gate(permissions.can_administer)
 def invitation_create(request):
     form = InvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation, _token = services.invitation_send(
-                actor=request.user,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                territories=list(form.cleaned_data["territories"]),
-                base_url=request.build_absolute_uri("/"),
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
-            )
-            return redirect("organisation_home")
-    return render(request, "accounts/invitation_form.html", {"form": form})
+    if submit(
+        request,
+        form,
+        lambda data: services.invitation_send(
+            actor=request.user,
+            email=data["email"],
+            role=data["role"],
+            territories=list(data["territories"]),
+            base_url=request.build_absolute_uri("/"),
+        ),
+    ):
+        invitation, _token = form.result
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+        return redirect("organisation_home")
+    return render(
+        request, "accounts/invitation_form.html", {"form": form}, status=form_status(form)
+    )
 
 
 @gate(write=permissions.can_administer)

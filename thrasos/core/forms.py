@@ -13,25 +13,27 @@ def add_validation_error(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def submit(request, form, service):
-    """The one way a page runs a form through a service: on a POST with a
-    valid form, `service(form.cleaned_data)` is called and its result
-    returned. A GET, an invalid form, or a ValidationError from the service
-    (shown on the form, with the values as typed) returns None; the page then
-    renders the form with `form_status(form)`:
+def submit(request, form, service) -> bool:
+    """The one way a page runs a form through a service. On a POST with a
+    valid form, `service(form.cleaned_data)` is called: True when it accepted
+    (its return value is kept as `form.result`). A GET, an invalid form, or a
+    ValidationError from the service (shown on the form, with the values as
+    typed) give False; the page then renders the form with
+    `status=form_status(form)`:
 
-        if (session := submit(request, form, lambda data: services.session_create(
-                actor=request.user, data=data))) is not None:
-            return redirect(session)
+        if submit(request, form, lambda data: services.session_create(
+                actor=request.user, data=data)):
+            return redirect(form.result)
         return render(request, "…", {"form": form}, status=form_status(form))
     """
     if request.method != "POST" or not form.is_valid():
-        return None
+        return False
     try:
-        return service(form.cleaned_data)
+        form.result = service(form.cleaned_data)
     except ValidationError as error:
         add_validation_error(form, error)
-        return None
+        return False
+    return True
 
 
 def form_status(form) -> int:
