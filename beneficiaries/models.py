@@ -27,7 +27,7 @@ from thrasos.core.fields import BoundedTextField
 from thrasos.core.validators import PROGRAMME_EARLIEST, DateRange, age_on
 from thrasos.permissions import Sensitivity
 from thrasos.referentials.languages import LANGUAGES
-from thrasos.tenancy import TenantModel, tenant_manager
+from thrasos.tenancy import TenantModel, TerritoryQuerySet, tenant_manager
 
 
 def normalise_name(value: str) -> str:
@@ -71,12 +71,8 @@ class ReferringOrganisation(TenantModel):
         return self.name
 
 
-class BeneficiaryQuerySet(models.QuerySet):
-    def in_territories(self, territory_ids):
-        """None means every territory of the organisation."""
-        if territory_ids is None:
-            return self
-        return self.filter(current_territory_id__in=territory_ids)
+class BeneficiaryQuerySet(TerritoryQuerySet):
+    territory_field = "current_territory"
 
     def search(self, query: str):
         """Accent- and case-insensitive prefix search on the names, first name

@@ -15,19 +15,15 @@ from beneficiaries.pathway import WithdrawalReason
 from thrasos.audit.history import track_changes
 from thrasos.core.fields import BoundedTextField
 from thrasos.core.validators import PROGRAMME_EARLIEST, DateRange
-from thrasos.tenancy import TenantModel, tenant_manager
+from thrasos.tenancy import TenantModel, TerritoryQuerySet, tenant_manager
 
 SESSION_LENGTH = datetime.timedelta(weeks=10)
 # Ten weeks by default; a longer end date is a typing mistake (2028 for 2027).
 SESSION_MAX = datetime.timedelta(weeks=26)
 
 
-class PreparationSessionQuerySet(models.QuerySet):
-    def in_territories(self, territory_ids):
-        """None means every territory of the organisation."""
-        if territory_ids is None:
-            return self
-        return self.filter(territory_id__in=territory_ids)
+class PreparationSessionQuerySet(TerritoryQuerySet):
+    """Sessions of a territory (`in_territories`)."""
 
 
 @track_changes

@@ -126,6 +126,20 @@ class TenantQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
+class TerritoryQuerySet(TenantQuerySet):
+    """Rows that belong to a territory (`territory_field`): what a member
+    bound to territories may see."""
+
+    territory_field = "territory"
+
+    def in_territories(self, territory_ids):
+        """None means every territory of the organisation
+        (thrasos.permissions.territory_ids)."""
+        if territory_ids is None:
+            return self
+        return self.filter(**{f"{self.territory_field}_id__in": territory_ids})
+
+
 def tenant_manager(queryset_class: type[models.QuerySet] = models.QuerySet):
     """The manager of a tenant model: raises ScopeError outside a tenant, and
     filters on the current organisation inside one."""
