@@ -26,8 +26,8 @@ from django.test import Client  # noqa: E402
 from timing import RUNS, timed, timed_sql  # noqa: E402 - bench/timing.py
 
 from beneficiaries.models import Beneficiary  # noqa: E402
-from beneficiaries.selectors import _encode  # noqa: E402
 from thrasos.accounts.models import Membership, Organisation  # noqa: E402
+from thrasos.core.pagination import _encode  # noqa: E402
 from thrasos.tenancy import platform_context, tenant_context  # noqa: E402
 
 settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
