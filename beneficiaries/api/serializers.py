@@ -98,6 +98,9 @@ class CaseNoteSerializer(serializers.ModelSerializer):
         model = CaseNote
         fields = ["id", "at", "author", "body", "confidentiality"]
         read_only_fields = ["id", "at", "author"]
+        # Optional in the schema: without the model's default, leaving it out
+        # reached case_note_add() without it (a TypeError, a 500).
+        extra_kwargs = {"confidentiality": {"default": CaseNote.Confidentiality.TEAM}}
 
 
 def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
