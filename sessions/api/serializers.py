@@ -139,15 +139,20 @@ class SeriesSerializer(serializers.Serializer):
     end_time = serializers.TimeField()
     first_date = serializers.DateField(required=False, allow_null=True, default=None)
     last_date = serializers.DateField(required=False, allow_null=True, default=None)
-    title = serializers.CharField(required=False, allow_blank=True, default="")
-    place = serializers.CharField(required=False, allow_blank=True, default="")
-    facilitator = serializers.CharField(required=False, allow_blank=True, default="")
-    partner = serializers.CharField(required=False, allow_blank=True, default="")
+    # The lengths of Activity's columns: the series is written without
+    # full_clean: a longer text would reach the database (varchar(200)).
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    place = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    facilitator = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200
+    )
+    partner = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     skip_public_holidays = serializers.BooleanField(required=False, default=True)
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    # Activity.cancel_reason's length (activity_cancel cut a longer one short).
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
 class AttendanceMarkSerializer(serializers.Serializer):
