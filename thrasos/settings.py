@@ -269,7 +269,11 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "thrasos.core.gates.HasCapability",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, with the error answers and times of day described.
+    "DEFAULT_SCHEMA_CLASS": "thrasos.core.api_schema.AutoSchema",
+    # A JSON API (the document upload takes multipart): a form encoding has no
+    # null and no empty list, so the schema offered bodies that could not be sent.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
 }

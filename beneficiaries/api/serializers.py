@@ -78,16 +78,24 @@ class BeneficiarySerializer(PolicyFieldsMixin, CountryFieldMixin, serializers.Mo
         ],
         help_text=_("From 1 January 2000 to today."),
     )
+    # Set by the pathway, "" until then. Declared so that the schema says so:
+    # DRF drops allow_blank from the fields of Meta.read_only_fields.
+    not_admitted_reason = serializers.ChoiceField(
+        pathway.NotAdmittedReason.choices, allow_blank=True, read_only=True
+    )
+    withdrawal_reason = serializers.ChoiceField(
+        pathway.WithdrawalReason.choices, allow_blank=True, read_only=True
+    )
+    exit_employment = serializers.ChoiceField(
+        pathway.EmploymentOutcome.choices, allow_blank=True, read_only=True
+    )
+    exit_housing = serializers.ChoiceField(
+        pathway.HousingOutcome.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Beneficiary
         fields = ["id", *RECORD_FIELDS]
-        read_only_fields = [
-            "not_admitted_reason",
-            "withdrawal_reason",
-            "exit_employment",
-            "exit_housing",
-        ]
 
     def validate_current_territory(self, territory):
         allowed = permissions.territory_ids(self.context["request"].membership)
@@ -103,9 +111,25 @@ class BeneficiarySerializer(PolicyFieldsMixin, CountryFieldMixin, serializers.Mo
 class TransitionSerializer(serializers.Serializer):
     to_state = serializers.ChoiceField(choices=pathway.State.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    exit_employment = serializers.CharField(required=False, allow_blank=True, default="")
-    exit_housing = serializers.CharField(required=False, allow_blank=True, default="")
+    # The values beneficiary_transition accepts, stated in the schema: the
+    # reason of a non-admission or of a withdrawal, the situation at exit.
+    reason = serializers.ChoiceField(
+        choices=list(
+            {
+                **dict(pathway.NotAdmittedReason.choices),
+                **dict(pathway.WithdrawalReason.choices),
+            }.items()
+        ),
+        required=False,
+        allow_blank=True,
+        default="",
+    )
+    exit_employment = serializers.ChoiceField(
+        choices=pathway.EmploymentOutcome.choices, required=False, allow_blank=True, default=""
+    )
+    exit_housing = serializers.ChoiceField(
+        choices=pathway.HousingOutcome.choices, required=False, allow_blank=True, default=""
+    )
 
 
 class CaseNoteSerializer(serializers.ModelSerializer):
