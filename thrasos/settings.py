@@ -285,7 +285,11 @@ REST_FRAMEWORK = {
     ],
     # A service's ValidationError is a 400 (thrasos.core.api).
     "EXCEPTION_HANDLER": "thrasos.core.api.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, with the error answers and times of day described.
+    "DEFAULT_SCHEMA_CLASS": "thrasos.core.api_schema.AutoSchema",
+    # A JSON API (the document upload takes multipart): a form encoding has no
+    # null and no empty list, so the schema offered bodies that could not be sent.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
 }

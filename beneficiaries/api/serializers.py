@@ -1,3 +1,7 @@
+import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
@@ -43,16 +47,37 @@ class BeneficiarySerializer(PolicyFieldsMixin, CountryFieldMixin, serializers.Mo
     )
     state = serializers.CharField(read_only=True)
     state_changed_at = serializers.DateTimeField(read_only=True)
+    # The first pathway step is dated from it. Found by the fuzz run: a
+    # referral in 1449 dated that step at Paris's local mean time
+    # ("+00:09:21"), which no client can read as a date-time. Not before the
+    # programme, not in the future (the model bound comes with the
+    # model-level validators of the hardening work).
+    referral_date = serializers.DateField(
+        required=False,
+        validators=[
+            MinValueValidator(datetime.date(2000, 1, 1)),
+            MaxValueValidator(timezone.localdate),
+        ],
+        help_text=_("From 1 January 2000 to today."),
+    )
+    # Set by the pathway, "" until then. Declared so that the schema says so:
+    # DRF drops allow_blank from the fields of Meta.read_only_fields.
+    not_admitted_reason = serializers.ChoiceField(
+        pathway.NotAdmittedReason.choices, allow_blank=True, read_only=True
+    )
+    withdrawal_reason = serializers.ChoiceField(
+        pathway.WithdrawalReason.choices, allow_blank=True, read_only=True
+    )
+    exit_employment = serializers.ChoiceField(
+        pathway.EmploymentOutcome.choices, allow_blank=True, read_only=True
+    )
+    exit_housing = serializers.ChoiceField(
+        pathway.HousingOutcome.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Beneficiary
         fields = ["id", *RECORD_FIELDS]
-        read_only_fields = [
-            "not_admitted_reason",
-            "withdrawal_reason",
-            "exit_employment",
-            "exit_housing",
-        ]
 
     def validate_current_territory(self, territory):
         allowed = permissions.territory_ids(self.context["request"].membership)
@@ -70,12 +95,24 @@ class TransitionSerializer(serializers.Serializer):
     comment = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=TRANSITION_COMMENT_MAX
     )
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
-    exit_employment = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=30
+    # The values beneficiary_transition accepts, stated in the schema: the
+    # reason of a non-admission or of a withdrawal, the situation at exit.
+    reason = serializers.ChoiceField(
+        choices=list(
+            {
+                **dict(pathway.NotAdmittedReason.choices),
+                **dict(pathway.WithdrawalReason.choices),
+            }.items()
+        ),
+        required=False,
+        allow_blank=True,
+        default="",
     )
-    exit_housing = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=30
+    exit_employment = serializers.ChoiceField(
+        choices=pathway.EmploymentOutcome.choices, required=False, allow_blank=True, default=""
+    )
+    exit_housing = serializers.ChoiceField(
+        choices=pathway.HousingOutcome.choices, required=False, allow_blank=True, default=""
     )
 
 
@@ -86,7 +123,8 @@ class CaseNoteSerializer(serializers.ModelSerializer):
         model = CaseNote
         fields = ["id", "at", "author", "body", "confidentiality"]
         read_only_fields = ["id", "at", "author"]
-        # Left out, it is the model's default (the service needs a value).
+        # Optional in the schema: without the model's default, leaving it out
+        # reached case_note_add() without it (a TypeError, a 500).
         extra_kwargs = {"confidentiality": {"default": CaseNote.Confidentiality.TEAM}}
 
 

@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from beneficiaries import pathway, selectors, services
@@ -23,6 +23,9 @@ from thrasos import permissions
 from thrasos.audit.services import access_log_for_request
 from thrasos.core.api import schema_generation
 from thrasos.core.gates import Gate
+
+# An id in a query string: a positive integer (anything else is a 400).
+ID = {"type": "integer", "minimum": 1}
 
 
 class NamePagination(CursorPagination):
@@ -61,9 +64,9 @@ class BeneficiaryViewSet(
         parameters=[
             OpenApiParameter("q", str, description="Name (accents and case ignored)"),
             OpenApiParameter("state", str, enum=pathway.State.values),
-            OpenApiParameter("territory", int),
-            OpenApiParameter("referent", int, description="Membership id of a referent"),
-            OpenApiParameter("session", int, description="Preparation session id"),
+            OpenApiParameter("territory", ID),
+            OpenApiParameter("referent", ID, description="Membership id of a referent"),
+            OpenApiParameter("session", ID, description="Preparation session id"),
         ]
     )
     def list(self, request, *args, **kwargs):
@@ -104,8 +107,12 @@ class BeneficiaryViewSet(
         )
         return Response(BeneficiarySerializer(beneficiary, context={"request": request}).data)
 
-    @extend_schema(request=CaseNoteSerializer, responses=CaseNoteSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    # GET lists (unpaginated), POST creates (201): one schema per method.
+    @extend_schema(methods=["GET"], responses=CaseNoteSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=CaseNoteSerializer, responses={201: CaseNoteSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def notes(self, request, pk=None):
         beneficiary = self.get_object()
         if request.method == "POST":
@@ -118,10 +125,13 @@ class BeneficiaryViewSet(
         notes = selectors.visible_notes(beneficiary, request.membership)
         return Response(CaseNoteSerializer(notes, many=True).data)
 
+    @extend_schema(methods=["GET"], responses=LanguageAssessmentSerializer(many=True))
     @extend_schema(
-        request=LanguageAssessmentSerializer, responses=LanguageAssessmentSerializer(many=True)
+        methods=["POST"],
+        request=LanguageAssessmentSerializer,
+        responses={201: LanguageAssessmentSerializer},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def assessments(self, request, pk=None):
         beneficiary = self.get_object()
         if request.method == "POST":
@@ -135,11 +145,15 @@ class BeneficiaryViewSet(
             )
         return Response(LanguageAssessmentSerializer(beneficiary.assessments.all(), many=True).data)
 
-    @extend_schema(request=DocumentSerializer, responses=DocumentSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=DocumentSerializer, responses={201: DocumentSerializer}
+    )
     @action(
         detail=True,
         methods=["get", "post"],
-        parser_classes=[MultiPartParser, FormParser, JSONParser],
+        parser_classes=[MultiPartParser],  # a file: multipart only
+        pagination_class=None,
     )
     def documents(self, request, pk=None):
         """Current documents; POST (multipart) adds one, or replaces one with

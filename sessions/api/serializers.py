@@ -34,17 +34,18 @@ class SessionSerializer(serializers.ModelSerializer):
             "training_provider",
             "planned_fle_hours",
         ]
+        extra_kwargs = {
+            # Bounds the schema states; the model-level ones come with the
+            # hardening work (MinValueValidator).
+            "capacity": {"min_value": 1, "error_messages": {"min_value": _("At least one place.")}},
+            "planned_fle_hours": {"min_value": 0},
+        }
 
     def validate_territory(self, territory):
         allowed = permissions.territory_ids(self.context["request"].membership)
         if allowed is not None and territory.pk not in allowed:
             raise serializers.ValidationError(_("This territory is not one of yours."))
         return territory
-
-    def validate_capacity(self, value):
-        if value < 1:
-            raise serializers.ValidationError(_("At least one place."))
-        return value
 
     def validate_name(self, value):
         duplicates = PreparationSession.objects.filter(name__iexact=value.strip())
@@ -62,6 +63,11 @@ class SessionStatusSerializer(serializers.Serializer):
 
 class EnrolmentSerializer(serializers.ModelSerializer):
     beneficiary_name = serializers.CharField(source="beneficiary.full_name", read_only=True)
+    # "" until a drop-out: declared so that the schema says so (DRF drops
+    # allow_blank from read-only fields).
+    dropout_reason = serializers.ChoiceField(
+        WithdrawalReason.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Enrolment
@@ -98,6 +104,12 @@ class EnrolSerializer(serializers.Serializer):
 class EnrolmentEndSerializer(serializers.Serializer):
     on = serializers.DateField(required=False, allow_null=True, default=None)
     reason = serializers.ChoiceField(choices=WithdrawalReason.choices, required=False)
+    comment = _text(Enrolment, "comment")
+
+
+class DropOutSerializer(EnrolmentEndSerializer):
+    # Required: enrolment_drop_out refuses a drop-out without its reason.
+    reason = serializers.ChoiceField(choices=WithdrawalReason.choices)
     comment = _text(Enrolment, "comment")
 
 
@@ -142,8 +154,8 @@ class SeriesSerializer(serializers.Serializer):
         choices=[(k, v) for k, v in ActivityKind.choices if k != ActivityKind.INDIVIDUAL]
     )
     weekdays = serializers.ListField(
-        child=serializers.ChoiceField(choices=Weekday.choices), allow_empty=False
-    )
+        child=serializers.ChoiceField(choices=Weekday.choices), allow_empty=False, min_length=1
+    )  # min_length: what the schema shows of allow_empty=False (minItems)
     start_time = serializers.TimeField()
     end_time = serializers.TimeField()
     first_date = serializers.DateField(required=False, allow_null=True, default=None)

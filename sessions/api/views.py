@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from beneficiaries.api.views import ID
 from beneficiaries.selectors import beneficiaries_for
 from sessions import selectors, services
 from sessions.api.serializers import (
@@ -14,6 +15,7 @@ from sessions.api.serializers import (
     AttendanceMarkSerializer,
     AttendanceSerializer,
     CancelSerializer,
+    DropOutSerializer,
     EnrolmentEndSerializer,
     EnrolmentSerializer,
     EnrolSerializer,
@@ -135,13 +137,12 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return _of_session(queryset, self.request.query_params.get("session"))
 
     @extend_schema(
-        parameters=[OpenApiParameter("session", int, description="Only this session")],
+        parameters=[OpenApiParameter("session", ID, description="Only this session")],
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    def _act(self, service, **kwargs):
-        enrolment = self.get_object()
+    def _act(self, enrolment, service, **kwargs):
         service(actor=self.request.user, enrolment=enrolment, **kwargs)
         enrolment.refresh_from_db()
         return Response(EnrolmentSerializer(enrolment).data)
@@ -149,29 +150,34 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(request=None, responses=EnrolmentSerializer)
     @action(detail=True, methods=["post"])
     def promote(self, request, pk=None):
-        return self._act(services.enrolment_promote)
+        return self._act(self.get_object(), services.enrolment_promote)
 
     @extend_schema(request=None, responses=EnrolmentSerializer)
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):
-        return self._act(services.enrolment_remove)
+        return self._act(self.get_object(), services.enrolment_remove)
 
+    # The enrolment is looked up before the body is read, as in the other
+    # actions: another organisation's enrolment is a 404 whatever the body.
     @extend_schema(request=EnrolmentEndSerializer, responses=EnrolmentSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
+        enrolment = self.get_object()
         serializer = EnrolmentEndSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return self._act(services.enrolment_complete, on=serializer.validated_data["on"])
+        return self._act(enrolment, services.enrolment_complete, on=serializer.validated_data["on"])
 
-    @extend_schema(request=EnrolmentEndSerializer, responses=EnrolmentSerializer)
+    @extend_schema(request=DropOutSerializer, responses=EnrolmentSerializer)
     @action(detail=True, methods=["post"], url_path="drop-out")
     def drop_out(self, request, pk=None):
-        serializer = EnrolmentEndSerializer(data=request.data)
+        enrolment = self.get_object()
+        serializer = DropOutSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         return self._act(
+            enrolment,
             services.enrolment_drop_out,
-            reason=data.get("reason", ""),
+            reason=data["reason"],
             on=data["on"],
             comment=data["comment"],
         )
@@ -208,7 +214,7 @@ class ActivityViewSet(
             raise serializers.ValidationError({"session": [_("Unknown session.")]}) from None
 
     @extend_schema(
-        parameters=[OpenApiParameter("session", int, description="Only this session")],
+        parameters=[OpenApiParameter("session", ID, description="Only this session")],
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
@@ -231,7 +237,7 @@ class ActivityViewSet(
         serializer.instance.refresh_from_db()
 
     @extend_schema(request=SeriesSerializer, responses={201: ActivitySerializer(many=True)})
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None)
     def series(self, request):
         """A recurring activity: one occurrence per chosen weekday between
         the two dates (the session's by default), public holidays left out."""
@@ -262,7 +268,7 @@ class ActivityViewSet(
     @extend_schema(
         request=AttendanceMarkSerializer(many=True), responses=AttendanceSerializer(many=True)
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def attendance(self, request, pk=None):
         """Expected participants and their attendance. POST a list of
         {enrolment, status} to record or change it."""
