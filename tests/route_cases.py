@@ -197,6 +197,7 @@ def _person_fields(w: dict) -> dict:
         "birth_date": "1990-03-04",
         "protection_status": "refugee",
         "preferred_language": "fr",
+        "referral_date": timezone.localdate().isoformat(),
     }
 
 

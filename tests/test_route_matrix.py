@@ -465,5 +465,5 @@ def _reason(response) -> str:
     body = response.content.decode(errors="replace")
     if response.get("Content-Type", "").startswith("application/json"):
         return body[:300]
-    errors = re.findall(r'class="[^"]*(?:error|invalid)[^"]*"[^>]*>(.*?)<', body, re.S)
+    errors = re.findall(r'class="errorlist[^"]*"[^>]*>\s*<li>(.*?)</li>', body, re.S)
     return " | ".join(e.strip() for e in errors if e.strip())[:300] or body[:200]

@@ -1,7 +1,3 @@
-import datetime
-
-from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
@@ -47,19 +43,6 @@ class BeneficiarySerializer(PolicyFieldsMixin, CountryFieldMixin, serializers.Mo
     )
     state = serializers.CharField(read_only=True)
     state_changed_at = serializers.DateTimeField(read_only=True)
-    # The first pathway step is dated from it. Found by the fuzz run: a
-    # referral in 1449 dated that step at Paris's local mean time
-    # ("+00:09:21"), which no client can read as a date-time. Not before the
-    # programme, not in the future (the model bound comes with the
-    # model-level validators of the hardening work).
-    referral_date = serializers.DateField(
-        required=False,
-        validators=[
-            MinValueValidator(datetime.date(2000, 1, 1)),
-            MaxValueValidator(timezone.localdate),
-        ],
-        help_text=_("From 1 January 2000 to today."),
-    )
     # Set by the pathway, "" until then. Declared so that the schema says so:
     # DRF drops allow_blank from the fields of Meta.read_only_fields.
     not_admitted_reason = serializers.ChoiceField(

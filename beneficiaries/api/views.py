@@ -22,10 +22,8 @@ from beneficiaries.services import TransitionRequest
 from thrasos import permissions
 from thrasos.audit.services import access_log_for_request
 from thrasos.core.api import schema_generation
+from thrasos.core.api_schema import ID
 from thrasos.core.gates import Gate
-
-# An id in a query string: a positive integer (anything else is a 400).
-ID = {"type": "integer", "minimum": 1}
 
 
 class NamePagination(CursorPagination):

@@ -6,7 +6,6 @@ from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from beneficiaries.api.views import ID
 from beneficiaries.selectors import beneficiaries_for
 from sessions import selectors, services
 from sessions.api.serializers import (
@@ -26,6 +25,7 @@ from sessions.api.serializers import (
 from sessions.models import Activity, Enrolment, PreparationSession
 from thrasos import permissions
 from thrasos.core.api import schema_generation
+from thrasos.core.api_schema import ID
 from thrasos.core.gates import Gate
 
 SESSIONS_GATE = Gate(read=permissions.can_view_sessions, write=permissions.can_manage_sessions)

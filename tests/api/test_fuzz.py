@@ -61,6 +61,9 @@ CHECKS = [
 # rule about other objects or about today, which a schema cannot state. Their
 # refusals are still documented answers (400), checked like any other.
 REJECTED_BY_RULE = {
+    "PUT /api/sessions/{id}/": "a session starts between 2000 and two years from today and"
+    " lasts at most 26 weeks (thrasos.core.validators.DateRange): bounds relative to today"
+    " and between two fields, which OpenAPI 3.0 cannot state",
     "POST /api/activites/": "the date must fall within the session's ten weeks",
     "PUT /api/activites/{id}/": "the date must fall within the session's ten weeks",
     "POST /api/beneficiaires/{id}/transition/": "the moves allowed depend on the person's"

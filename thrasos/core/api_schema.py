@@ -113,3 +113,7 @@ class DecimalExtension(OpenApiSerializerFieldExtension):
         schema["pattern"] = rf"^{sign}(?:\d{{1,{max(whole, 1)}}}{fraction}"
         schema["pattern"] += rf"|\.\d{{1,{places}}})$" if places else ")$"
         return schema
+
+
+# An id in a query string: a positive integer (anything else is a 400).
+ID = {"type": "integer", "minimum": 1}
