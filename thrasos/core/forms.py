@@ -13,27 +13,28 @@ def add_validation_error(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def submit(request, form, service) -> bool:
+def submit(request, form, service):
     """The one way a page runs a form through a service. On a POST with a
-    valid form, `service(form.cleaned_data)` is called: True when it accepted
-    (its return value is kept as `form.result`). A GET, an invalid form, or a
-    ValidationError from the service (shown on the form, with the values as
-    typed) give False; the page then renders the form with
-    `status=form_status(form)`:
+    valid form, `service(form.cleaned_data)` is called and, once it accepted,
+    its result is returned (and kept as `form.result`); a service that returns
+    nothing (or a false value) gives True, so that an accepted form always
+    reads true. A GET, an invalid form, or a ValidationError from the service
+    (shown on the form, with the values as typed) give None; the page then
+    renders the form with `status=form_status(form)`:
 
-        if submit(request, form, lambda data: services.session_create(
+        if session := submit(request, form, lambda data: services.session_create(
                 actor=request.user, data=data)):
-            return redirect(form.result)
+            return redirect(session)
         return render(request, "…", {"form": form}, status=form_status(form))
     """
     if request.method != "POST" or not form.is_valid():
-        return False
+        return None
     try:
         form.result = service(form.cleaned_data)
     except ValidationError as error:
         add_validation_error(form, error)
-        return False
-    return True
+        return None
+    return form.result or True
 
 
 def form_status(form) -> int:
