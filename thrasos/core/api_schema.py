@@ -14,6 +14,9 @@ The fuzz run (tests/api/test_fuzz.py) fails when an operation rejects every
 request its schema allows.
 """
 
+import contextlib
+
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, is_list_serializer
@@ -94,6 +97,24 @@ class TextExtension(OpenApiSerializerFieldExtension):
             schema["pattern"] = r"^[^\x00]*[^\s\x00][^\x00]*$"
             schema["minLength"] = max(schema.get("minLength", 0), 1)
         return schema
+
+
+class ChoiceExtension(OpenApiSerializerFieldExtension):
+    """DRF drops allow_blank from the fields of Meta.read_only_fields: a
+    choice the model may leave blank is then answered "", which its enum
+    lacks. Such a field says "" too."""
+
+    target_class = "rest_framework.fields.ChoiceField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        if field.read_only and not getattr(field, "allow_blank", True):
+            model = getattr(getattr(field.parent, "Meta", None), "model", None)
+            # Not a model field (a method, a dotted source): nothing to add.
+            with contextlib.suppress(AttributeError, FieldDoesNotExist):
+                field.allow_blank = model._meta.get_field(field.source).blank
+        return auto_schema._map_serializer_field(field, direction, bypass_extensions=True)
 
 
 class DecimalExtension(OpenApiSerializerFieldExtension):
