@@ -121,6 +121,13 @@ class HousingUnit(TenantModel):
     landlord_kind = models.CharField(_("landlord"), max_length=20, choices=LandlordKind.choices)
     lease_reference = models.CharField(_("lease reference"), max_length=100, blank=True)
     notes = BoundedTextField(_("notes"), max_length=2_000, blank=True)
+    # Vacancy days count from here (the lease's start, or the day the
+    # charity could use the unit).
+    opened_on = models.DateField(
+        _("available from"),
+        validators=[DateRange(earliest=PROGRAMME_EARLIEST, years_ahead=2)],
+        help_text=_("The day the programme can house people here (start of the lease)."),
+    )
     closed_on = models.DateField(
         _("closed on"),
         null=True,
@@ -137,6 +144,11 @@ class HousingUnit(TenantModel):
         ordering = ["city", "name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="housing_unit_name"),
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True)
+                | models.Q(closed_on__gt=models.F("opened_on")),
+                name="housing_unit_closed_after_opened",
+            ),
         ]
         indexes = [
             models.Index(fields=["organisation", "territory", "city"], name="housing_unit_terr")

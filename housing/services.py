@@ -37,6 +37,7 @@ _UNIT_FIELDS = (
     "landlord_kind",
     "lease_reference",
     "notes",
+    "opened_on",
     "closed_on",
 )
 
@@ -56,7 +57,10 @@ def _last_day(occupancy: Occupancy) -> datetime.date:
 @transaction.atomic
 def unit_create(*, actor: User, data: dict) -> HousingUnit:
     unit = HousingUnit(**{k: v for k, v in data.items() if k in _UNIT_FIELDS})
+    if unit.opened_on is None:
+        unit.opened_on = timezone.localdate()
     unit.full_clean(exclude=["organisation"])
+    _check_name(unit)
     unit.save()
     return unit
 
@@ -68,6 +72,7 @@ def unit_update(*, actor: User, unit: HousingUnit, data: dict) -> HousingUnit:
         if field in _UNIT_FIELDS:
             setattr(locked, field, value)
     locked.full_clean(exclude=["organisation"])
+    _check_name(locked)
     if locked.closed_on is not None:
         _refuse_bookings_after(
             Occupancy.objects.filter(place__unit=locked), locked.closed_on, field="closed_on"
@@ -75,6 +80,11 @@ def unit_update(*, actor: User, unit: HousingUnit, data: dict) -> HousingUnit:
     locked.save()
     unit.refresh_from_db()
     return locked
+
+
+def _check_name(unit: HousingUnit) -> None:
+    if HousingUnit.objects.filter(name__iexact=unit.name).exclude(pk=unit.pk).exists():
+        raise ValidationError({"name": _("A housing unit already has this name.")})
 
 
 def _refuse_bookings_after(occupancies, day: datetime.date, *, field: str) -> None:
@@ -105,8 +115,10 @@ def _refuse_bookings_after(occupancies, day: datetime.date, *, field: str) -> No
 def place_create(*, actor: User, unit: HousingUnit, data: dict) -> Place:
     if unit.closed_on is not None:
         raise ValidationError(_("This housing unit is closed: no place can be added."))
-    place = Place(unit=unit, label=data.get("label", ""), notes=data.get("notes", ""))
-    place.full_clean(exclude=["organisation"])
+    place = Place(unit=unit, label=data.get("label", "").strip(), notes=data.get("notes", ""))
+    place.full_clean(exclude=["organisation"], validate_constraints=False)
+    if unit.places.filter(label__iexact=place.label).exists():
+        raise ValidationError({"label": _("This unit already has a place with this label.")})
     place.save()
     return place
 

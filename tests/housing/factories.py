@@ -19,6 +19,7 @@ def unit(org, territory, *, places=2, **fields):
         "departement": "33",
         "kind": "shared_flat",
         "landlord_kind": "social",
+        "opened_on": datetime.date(2025, 1, 1),
         **fields,
     }
     with tenant_context(org):
