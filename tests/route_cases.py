@@ -199,6 +199,12 @@ OBJECT_OF = {
     "housing:occupancy_move": "housing_occupancy",
     "housing:occupancy_end": "housing_occupancy",
     "housing:case_file_book": "housing_person",
+    "housing-unit-detail": "housing_unit",
+    "housing-place-detail": "housing_free_place",
+    "housing-occupancy-detail": "housing_occupancy",
+    "housing-occupancy-extend": "housing_occupancy",
+    "housing-occupancy-move": "housing_occupancy",
+    "housing-occupancy-end": "housing_occupancy",
 }
 
 
@@ -407,6 +413,32 @@ def _api(w: dict, name: str, method: str):
             ]
         case ("activity-cancel", "post"):
             return {"reason": "Formateur absent"}
+        case ("housing-unit-list", "post"):
+            return _unit_fields(w, "Colocation API")
+        case ("housing-unit-detail", "put"):
+            return _unit_fields(w, None)
+        case ("housing-unit-detail", "patch"):
+            return {"notes": "Digicode au bureau."}
+        case ("housing-place-list", "post"):
+            return {"unit": w["housing_unit"].pk, "label": "Chambre 9"}
+        case ("housing-occupancy-list", "post"):
+            return {
+                "place": w["housing_free_place"].pk,
+                "beneficiary": w["housing_person"].pk,
+                "start_date": today,
+            }
+        case ("housing-occupancy-extend", "post"):
+            start = w["housing_occupancy"].start_date
+            return {"planned_end_date": (start + datetime.timedelta(days=240)).isoformat()}
+        case ("housing-occupancy-move", "post"):
+            return {"place": w["housing_free_place"].pk, "on": today}
+        case ("housing-occupancy-end", "post"):
+            return {
+                "end_date": today,
+                "destination": "unknown",
+                "early_end_reason": "other",
+                "early_end_justification": "Départ sans préavis.",
+            }
     return {}
 
 
@@ -414,7 +446,7 @@ def request_kwargs(name: str, method: str, w: dict) -> dict:
     """The keyword arguments of the test client's call for a write."""
     if method == "get":
         return {}
-    if name.startswith(("beneficiary-", "session-", "enrolment-", "activity-")):
+    if name.startswith(("beneficiary-", "session-", "enrolment-", "activity-", "housing-")):
         body = _api(w, name, method)
         if body is None:
             return {"data": {"kind": Document.Kind.CV, "file": SimpleUploadedFile("cv.pdf", PDF)}}

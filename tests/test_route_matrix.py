@@ -177,6 +177,16 @@ ALLOWED = {
     "housing:occupancy_move": _form(HOUSING),
     "housing:occupancy_end": _form(HOUSING),
     "housing:case_file_book": _form(HOUSING),
+    "housing-unit-list": _form(HOUSING),
+    "housing-unit-detail": _api_detail(HOUSING),
+    "housing-place-list": _form(HOUSING),
+    "housing-place-detail": _read(HOUSING),
+    "housing-place-available": _read(HOUSING),
+    "housing-occupancy-list": _form(HOUSING),
+    "housing-occupancy-detail": _read(HOUSING),
+    "housing-occupancy-extend": _write(HOUSING),
+    "housing-occupancy-move": _write(HOUSING),
+    "housing-occupancy-end": _write(HOUSING),
 }
 TENANT = set(ALLOWED)
 # Tenant pages about one object: which object of organisation B to ask for
