@@ -203,7 +203,13 @@ def occupancy_figures(
     only: managers read them too."""
     if not permissions.can_view_housing_figures(membership):
         raise Http404
-    units = HousingUnit.objects.in_territories(permissions.territory_ids(membership))
+    # Managers read the organisation's aggregates, whatever their territories.
+    territory_ids = (
+        None
+        if permissions.sees_aggregates_only(membership)
+        else permissions.territory_ids(membership)
+    )
+    units = HousingUnit.objects.in_territories(territory_ids)
     places = (
         Place.objects.filter(unit__in=units)
         .select_related("unit__territory")

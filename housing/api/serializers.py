@@ -1,5 +1,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from beneficiaries.models import Beneficiary
@@ -47,6 +49,7 @@ class HousingUnitSerializer(serializers.ModelSerializer):
         return territory
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class _InScope(TenantPrimaryKeyField):
     """A related object of the member's scope only (units of their
     territories, case files they may open): anything else is unknown."""

@@ -278,3 +278,24 @@ def test_two_concurrent_bookings_one_wins_the_other_gets_the_french_error(a):
     assert any("déjà réservée" in r for r in results if r != "ok")
     with tenant_context(a["org"]):
         assert Occupancy.objects.filter(place=place).count() == 1
+
+
+def test_a_booking_missed_by_the_check_is_refused_by_the_constraint_in_french(a, monkeypatch):
+    """The check before the insert can miss a booking committed meanwhile by
+    another request: the exclusion constraint refuses the insert, and the
+    refusal becomes the same French message."""
+    _start(a, a["people"][0], a["places"][0], D(2026, 1, 1), D(2026, 7, 1))
+    real = services._conflict_message
+    calls = []
+
+    def blind_first(occupancy):
+        calls.append(1)
+        return None if len(calls) == 1 else real(occupancy)
+
+    monkeypatch.setattr(services, "_conflict_message", blind_first)
+    with pytest.raises(ValidationError) as error:
+        _start(a, a["people"][1], a["places"][0], D(2026, 3, 1), D(2026, 9, 1))
+    assert "déjà réservée pour PERSONNE0" in error.value.messages[0]
+    assert len(calls) == 2
+    with tenant_context(a["org"]):
+        assert Occupancy.objects.count() == 1  # the transaction is still usable
