@@ -274,3 +274,48 @@ def test_move_from_the_page(cw, a):
             (a["places"][1].pk, None),
         ]
         assert Place.objects.count() == 2
+
+
+def test_bad_input_on_the_other_forms_is_refused_in_french_and_saves_nothing(cw, a):
+    today = timezone.localdate()
+    first = hf.occupancy(a["org"], a["actor"], _person(a, "Premier"), a["places"][0], D(2026, 1, 1))
+    hf.occupancy(a["org"], a["actor"], _person(a, "Suivant"), a["places"][0], D(2026, 8, 1))
+    cases = [
+        (
+            "housing:place_add",
+            a["unit"].pk,
+            {"label": "chambre 1"},
+            "déjà une place avec ce libellé",
+        ),
+        ("housing:place_close", a["places"][0].pk, {"closed_on": "2026-09-01"}, "SUIVANT Awa"),
+        (
+            "housing:occupancy_extend",
+            first.pk,
+            {"planned_end_date": "2026-09-01"},
+            "déjà réservée pour SUIVANT Awa",
+        ),
+        (
+            "housing:occupancy_move",
+            first.pk,
+            {"place": a["places"][1].pk, "on": (today + datetime.timedelta(days=3)).isoformat()},
+            "pas dans le futur",
+        ),
+        ("housing:unit_edit", a["unit"].pk, {"name": ""}, "Ce champ est obligatoire"),
+    ]
+    with tenant_context(a["org"]):
+        before = (
+            list(Occupancy.objects.order_by("pk").values()),
+            list(Place.objects.order_by("pk").values()),
+            list(HousingUnit.objects.values()),
+        )
+    for name, pk, data, message in cases:
+        response = cw.post(reverse(name, args=[pk]), data)
+        assert response.status_code == 400, name
+        assert message in response.content.decode(), name
+    with tenant_context(a["org"]):
+        after = (
+            list(Occupancy.objects.order_by("pk").values()),
+            list(Place.objects.order_by("pk").values()),
+            list(HousingUnit.objects.values()),
+        )
+    assert after == before
