@@ -119,6 +119,27 @@ def world(a: dict) -> dict:
         "member": a["members"][Role.VOLUNTEER],
         "items": items,
         "tokens": tokens,
+        **_housing(a, actor, people[0]),
+    }
+
+
+def _housing(a: dict, actor, person) -> dict:
+    """A unit of the caseworker's territory with a place occupied for a month
+    and a free place."""
+    from tests.housing import factories as housing_factories
+
+    unit = housing_factories.unit(a["org"], a["territory"], places=2, name="Colocation Matrice")
+    occupied, free = housing_factories.places(a["org"], unit)
+    occupancy = housing_factories.occupancy(
+        a["org"], actor, person, occupied, timezone.localdate() - datetime.timedelta(days=30)
+    )
+    return {
+        "housing_unit": unit,
+        "housing_free_place": free,
+        "housing_occupancy": occupancy,
+        "housing_person": factories.admitted(
+            a["org"], a["territory"], actor, last_name="Logée", first_name="Awa"
+        ),
     }
 
 
@@ -169,6 +190,21 @@ OBJECT_OF = {
     "activity-detail": "spare",
     "activity-attendance": "past",
     "activity-cancel": "spare",
+    "housing:unit": "housing_unit",
+    "housing:unit_edit": "housing_unit",
+    "housing:place_add": "housing_unit",
+    "housing:place_close": "housing_free_place",
+    "housing:place_book": "housing_free_place",
+    "housing:occupancy_extend": "housing_occupancy",
+    "housing:occupancy_move": "housing_occupancy",
+    "housing:occupancy_end": "housing_occupancy",
+    "housing:case_file_book": "housing_person",
+    "housing-unit-detail": "housing_unit",
+    "housing-place-detail": "housing_free_place",
+    "housing-occupancy-detail": "housing_occupancy",
+    "housing-occupancy-extend": "housing_occupancy",
+    "housing-occupancy-move": "housing_occupancy",
+    "housing-occupancy-end": "housing_occupancy",
 }
 
 
@@ -278,7 +314,43 @@ def _form(w: dict, name: str) -> dict:
             return {"name": "Tableau de bord", "scope": "read", "validity": "90"}
         case "sessions:attendance":
             return {f"p{w['enrolled'].pk}": "present", f"p{w['enrolled_2'].pk}": "late"}
+        case "housing:unit_create" | "housing:unit_edit":
+            return _unit_fields(w, "Colocation Nouvelle" if name.endswith("create") else None)
+        case "housing:place_add":
+            return {"label": "Chambre 9"}
+        case "housing:place_close":
+            return {"closed_on": (timezone.localdate() + datetime.timedelta(days=30)).isoformat()}
+        case "housing:place_book":
+            return {"beneficiary": w["housing_person"].pk, "start_date": today}
+        case "housing:occupancy_extend":
+            start = w["housing_occupancy"].start_date
+            return {"planned_end_date": (start + datetime.timedelta(days=240)).isoformat()}
+        case "housing:occupancy_move":
+            return {"place": w["housing_free_place"].pk, "on": today}
+        case "housing:occupancy_end":
+            return {
+                "end_date": today,
+                "destination": "unknown",
+                "early_end_reason": "other",
+                "early_end_justification": "Départ sans préavis.",
+            }
+        case "housing:case_file_book":
+            return {"start_date": today, "place": w["housing_free_place"].pk}
     return {}
+
+
+def _unit_fields(w: dict, name: str | None) -> dict:
+    return {
+        "name": name or w["housing_unit"].name,
+        "territory": w["territory"].pk,
+        "kind": "shared_flat",
+        "address": "3 rue du Port",
+        "postcode": "33000",
+        "city": "Bordeaux",
+        "departement": "33",
+        "landlord_kind": "private",
+        "opened_on": "2025-01-01",
+    }
 
 
 def _assessment() -> dict:
@@ -342,6 +414,32 @@ def _api(w: dict, name: str, method: str):
             ]
         case ("activity-cancel", "post"):
             return {"reason": "Formateur absent"}
+        case ("housing-unit-list", "post"):
+            return _unit_fields(w, "Colocation API")
+        case ("housing-unit-detail", "put"):
+            return _unit_fields(w, None)
+        case ("housing-unit-detail", "patch"):
+            return {"notes": "Digicode au bureau."}
+        case ("housing-place-list", "post"):
+            return {"unit": w["housing_unit"].pk, "label": "Chambre 9"}
+        case ("housing-occupancy-list", "post"):
+            return {
+                "place": w["housing_free_place"].pk,
+                "beneficiary": w["housing_person"].pk,
+                "start_date": today,
+            }
+        case ("housing-occupancy-extend", "post"):
+            start = w["housing_occupancy"].start_date
+            return {"planned_end_date": (start + datetime.timedelta(days=240)).isoformat()}
+        case ("housing-occupancy-move", "post"):
+            return {"place": w["housing_free_place"].pk, "on": today}
+        case ("housing-occupancy-end", "post"):
+            return {
+                "end_date": today,
+                "destination": "unknown",
+                "early_end_reason": "other",
+                "early_end_justification": "Départ sans préavis.",
+            }
     return {}
 
 
@@ -349,7 +447,7 @@ def request_kwargs(name: str, method: str, w: dict) -> dict:
     """The keyword arguments of the test client's call for a write."""
     if method == "get":
         return {}
-    if name.startswith(("beneficiary-", "session-", "enrolment-", "activity-")):
+    if name.startswith(("beneficiary-", "session-", "enrolment-", "activity-", "housing-")):
         body = _api(w, name, method)
         if body is None:
             return {"data": {"kind": Document.Kind.CV, "file": SimpleUploadedFile("cv.pdf", PDF)}}

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
+from housing.models import Occupancy
 from sessions.models import Activity, Enrolment, PreparationSession
 from sessions.services import activity_create, enrolment_create
 from tests import route_cases
@@ -75,6 +76,8 @@ ADMIN = frozenset({Role.ADMIN})
 CASE_FILES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 SESSIONS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 MENTORING = CASE_FILES | {Role.VOLUNTEER}
+HOUSING = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
+HOUSING_FIGURES = HOUSING | {Role.MANAGER}
 
 
 def _read(roles):
@@ -162,6 +165,28 @@ ALLOWED = {
     "activity-series": _write(SESSIONS),
     "activity-attendance": _form(SESSIONS),
     "activity-cancel": _write(SESSIONS),
+    "housing:unit_create": _form(HOUSING),
+    "housing:board": _read(HOUSING),
+    "housing:figures": _read(HOUSING_FIGURES),
+    "housing:unit": _read(HOUSING),
+    "housing:unit_edit": _form(HOUSING),
+    "housing:place_add": _write(HOUSING),
+    "housing:place_close": _form(HOUSING),
+    "housing:place_book": _form(HOUSING),
+    "housing:occupancy_extend": _form(HOUSING),
+    "housing:occupancy_move": _form(HOUSING),
+    "housing:occupancy_end": _form(HOUSING),
+    "housing:case_file_book": _form(HOUSING),
+    "housing-unit-list": _form(HOUSING),
+    "housing-unit-detail": _api_detail(HOUSING),
+    "housing-place-list": _form(HOUSING),
+    "housing-place-detail": _read(HOUSING),
+    "housing-place-available": _read(HOUSING),
+    "housing-occupancy-list": _form(HOUSING),
+    "housing-occupancy-detail": _read(HOUSING),
+    "housing-occupancy-extend": _write(HOUSING),
+    "housing-occupancy-move": _write(HOUSING),
+    "housing-occupancy-end": _write(HOUSING),
 }
 TENANT = set(ALLOWED)
 # Tenant pages about one object: which object of organisation B to ask for
@@ -180,6 +205,10 @@ _KIND = {
     "territory": "territory",
     "member": "member",
     "invitation": "invitation",
+    "housing_unit": "housing_unit",
+    "housing_free_place": "housing_place",
+    "housing_occupancy": "housing_occupancy",
+    "housing_person": "beneficiary",
 }
 TENANT_OBJECT_ROUTES = {name: _KIND[key] for name, key in route_cases.OBJECT_OF.items()}
 TENANT_OBJECT_ROUTES["api_token_revoke"] = "api_token"
@@ -305,7 +334,21 @@ def _objects_of(tenant) -> dict:
         "member": tenant["members"][Role.CASEWORKER],
         "invitation": invitation,
         "api_token": api_token,
+        **_housing_of(tenant, actor, admitted),
     }
+
+
+def _housing_of(tenant, actor, person) -> dict:
+    from tests.housing import factories as housing_factories
+
+    unit = housing_factories.unit(
+        tenant["org"], tenant["territory"], places=2, name="Logement Secret-B"
+    )
+    occupied, free = housing_factories.places(tenant["org"], unit)
+    occupancy = housing_factories.occupancy(
+        tenant["org"], actor, person, occupied, timezone.localdate() - datetime.timedelta(days=30)
+    )
+    return {"housing_unit": unit, "housing_place": free, "housing_occupancy": occupancy}
 
 
 B_MARKERS = (
@@ -346,6 +389,9 @@ def test_each_role_of_a_gets_404_for_every_object_of_b(client, two_tenants, role
         assert Enrolment.objects.get(pk=objects_b["enrolment"].pk).status == "enrolled"
         assert Activity.objects.get(pk=objects_b["activity"].pk).cancelled_at is None
         assert ApiToken.objects.get(pk=objects_b["api_token"].pk).revoked_at is None
+        occupancy = Occupancy.objects.get(pk=objects_b["housing_occupancy"].pk)
+        assert occupancy.actual_end_date is None
+        assert Occupancy.objects.filter(place=objects_b["housing_place"]).count() == 0
 
 
 @pytest.mark.django_db

@@ -155,3 +155,24 @@ def territory_ids(membership: Membership) -> frozenset[int] | None:
     if not hasattr(membership, "_territory_ids"):
         membership._territory_ids = frozenset(membership.territories.values_list("id", flat=True))
     return membership._territory_ids
+
+
+# --- housing (units, places, occupancies: housing/)
+HOUSING_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
+HOUSING_FIGURES_ROLES = HOUSING_ROLES | {Role.MANAGER}
+
+
+def can_view_housing(membership: Membership | None) -> bool:
+    """Units, places, who occupies them (caseworkers: their territories)."""
+    return membership is not None and membership.role in HOUSING_ROLES
+
+
+def can_manage_housing(membership: Membership | None) -> bool:
+    """Create and change units and places, book, extend, move and end
+    occupancies (caseworkers: in their territories)."""
+    return membership is not None and membership.role in HOUSING_ROLES
+
+
+def can_view_housing_figures(membership: Membership | None) -> bool:
+    """Occupancy rate and vacancy days: aggregates, no one named (managers too)."""
+    return membership is not None and membership.role in HOUSING_FIGURES_ROLES
