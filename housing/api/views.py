@@ -90,7 +90,7 @@ class PlaceViewSet(
         ],
         responses=PlaceSerializer(many=True),
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)  # one plain list
     def available(self, request, *args, **kwargs):
         query = AvailabilitySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -62,6 +62,12 @@ CHECKS = [
 # rule about other objects or about today, which a schema cannot state. Their
 # refusals are still documented answers (400), checked like any other.
 REJECTED_BY_RULE = {
+    "POST /api/occupations/{id}/end/": "the exit date lies between the entry date of that"
+    " occupancy and today: bounds taken from another object and from today",
+    "POST /api/occupations/{id}/move/": "the move happens after the entry date of that"
+    " occupancy (another object), into a place free from that day",
+    "POST /api/occupations/{id}/extend/": "the planned end comes after the entry date of that"
+    " occupancy (another object) and at most five years from today",
     "POST /api/beneficiaires/{id}/assessments/": "at least one skill's level (a rule across"
     " four fields) and a date from 2000 to today (relative to today): OpenAPI 3.0 states"
     " neither",
@@ -153,6 +159,8 @@ REFERENCES = {
     "participant": "enrolled",
     "enrolment": "enrolled",
     "replaces": "document",
+    "unit": "housing_unit",
+    "place": "housing_free_place",
 }
 
 
