@@ -151,3 +151,28 @@ def territory_ids(membership: Membership) -> frozenset[int] | None:
     if not hasattr(membership, "_territory_ids"):
         membership._territory_ids = frozenset(membership.territories.values_list("id", flat=True))
     return membership._territory_ids
+
+
+# --- placements (partner directory, professional projects, alternance contracts, follow-ups)
+PLACEMENT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
+
+
+def can_view_placements(membership: Membership | None) -> bool:
+    """The partner directory, and the projects, contracts and follow-ups of
+    the case files the member opens (never volunteers or managers)."""
+    return membership is not None and membership.role in PLACEMENT_ROLES
+
+
+def can_manage_placements(membership: Membership | None) -> bool:
+    """Directory entries, projects, contracts and their stages, follow-ups."""
+    return membership is not None and membership.role in PLACEMENT_ROLES
+
+
+def can_export_placements(membership: Membership | None) -> bool:
+    """The contracts list as a spreadsheet (named people)."""
+    return membership is not None and membership.role in PLACEMENT_ROLES
+
+
+def can_edit_placement_referentials(membership: Membership | None) -> bool:
+    """Sectors in tension, diploma levels, OPCOs."""
+    return membership is not None and membership.role == Role.ADMIN

@@ -1,0 +1,5 @@
+"""Demo data of the placements module (seed_demo), through the services."""
+
+
+def demo_step(context) -> None:
+    return None
