@@ -2,8 +2,10 @@
 the contracts and the follow-ups after exit, and their timeline events.
 Called by beneficiaries.extensions after the case file's access check."""
 
+from django.utils import timezone
+
 from beneficiaries.extensions import CaseFileSection
-from beneficiaries.pathway import State, is_positive_exit
+from beneficiaries.pathway import State, WithdrawalReason, is_positive_exit
 from sessions.models import Activity, ActivityKind, Enrolment
 from thrasos import permissions
 from thrasos.core.dates import moment_of
@@ -67,7 +69,11 @@ def section_context(beneficiary, membership) -> dict:
             "follow_up_outcomes": [
                 (f, is_positive_exit(f.employment, f.housing)) for f in data["follow_ups"]
             ],
-            "kinds": AlternanceContract.Kind,
+            "may_sign": beneficiary.state == State.SEEKING_CONTRACT,
+            "today": timezone.localdate(),
+            "broken_by_choices": AlternanceContract.BrokenBy.choices,
+            "withdrawal_choices": WithdrawalReason.choices,
+            "result_choices": AlternanceContract.Result.choices,
         }
     }
 

@@ -188,6 +188,10 @@ class Partner(TenantModel):
         super().save(*args, **kwargs)
 
     @property
+    def region_names(self) -> list[str]:
+        return [geo.REGIONS.get(code, code) for code in self.regions]
+
+    @property
     def region(self) -> str:
         return geo.region_of(self.departement) if self.departement in geo.DEPARTEMENTS else ""
 
@@ -394,6 +398,10 @@ class ProfessionalProject(TenantModel):
 
     def __str__(self) -> str:
         return self.target_job
+
+    @property
+    def region_names(self) -> list[str]:
+        return [geo.REGIONS.get(code, code) for code in self.target_regions]
 
     @property
     def only_ile_de_france(self) -> bool:

@@ -325,6 +325,10 @@ def contract_update(*, actor: User, contract: AlternanceContract, data: dict) ->
         data.pop(protected, None)
     for field, value in data.items():
         setattr(contract, field, value)
+    if not contract.trial_period_end and contract.start_date and contract.end_date:
+        contract.trial_period_end = default_trial_period_end(
+            contract.kind, contract.start_date, contract.end_date
+        )
     contract.full_clean(exclude=["organisation"])
     _save_contract(contract)
     return contract

@@ -114,3 +114,58 @@ def contract(org, person, actor, emp, training, **fields):
         return services.contract_sign(
             actor=actor, beneficiary=person, data=contract_data(org, emp, training, **fields)
         )
+
+
+def world(org, territory, actor, tag: str = "") -> dict:
+    """The placements objects of the route matrix (tests/route_cases.py), in
+    `territory`: a person in session without a project, one with a project in
+    progress, one seeking a contract, a signed contract, a contract in
+    progress, and a follow-up after exit."""
+    emp = employer(org, name=f"Matrice BTP{tag}", n=11)
+    training = training_organisation(org, name=f"CFA Matrice{tag}", n=12)
+    fresh = in_session(org, territory, actor, last_name=f"Projet{tag}", first_name="Sans")
+    with_project = in_session(org, territory, actor, last_name=f"Projet{tag}", first_name="Avec")
+    current = project(org, with_project, actor)
+    seeking_person = seeking(org, territory, actor, last_name=f"Recherche{tag}", first_name="Ali")
+    signed_person = seeking(org, territory, actor, last_name=f"Signé{tag}", first_name="Bo")
+    signed = contract(org, signed_person, actor, emp, training)
+    running_person = seeking(org, territory, actor, last_name=f"EnCours{tag}", first_name="Cy")
+    running = contract(
+        org,
+        running_person,
+        actor,
+        emp,
+        training,
+        start=timezone.localdate() - datetime.timedelta(days=200),
+    )
+    exited_person = seeking(org, territory, actor, last_name=f"Sorti{tag}", first_name="Dan")
+    done = contract(
+        org,
+        exited_person,
+        actor,
+        emp,
+        training,
+        start=timezone.localdate() - datetime.timedelta(days=400),
+    )
+    with tenant_context(org):
+        services.contract_start(actor=actor, contract=running)
+        services.contract_start(actor=actor, contract=done)
+        services.contract_complete(actor=actor, contract=done)
+        beneficiary_transition(
+            actor=actor,
+            beneficiary=exited_person,
+            request=TransitionRequest(
+                to_state="exited", exit_employment="cdi", exit_housing="private_rental"
+            ),
+        )
+        follow_up = exited_person.follow_ups.get(months_after_exit=6)
+    return {
+        "pl_employer": emp,
+        "pl_training": training,
+        "pl_fresh": fresh,
+        "pl_project": current,
+        "pl_seeking": seeking_person,
+        "pl_signed": signed,
+        "pl_running": running,
+        "pl_follow_up": follow_up,
+    }
