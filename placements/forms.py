@@ -78,7 +78,13 @@ def _choice(model, label, required=True):
     return forms.ModelChoiceField(queryset=model.objects.none(), label=label, required=required)
 
 
+def _siret_field():
+    # Typed with spaces (“732 829 320 00074”); the service keeps the 14 digits.
+    return forms.CharField(label=_("SIRET"), max_length=20, help_text=_("14 digits."))
+
+
 class EmployerForm(ContactsMixin, forms.ModelForm):
+    siret = _siret_field()
     regions = _regions_field(_("Regions it recruits in"))
     sector = _choice(Sector, _("Sector"))
 
@@ -97,6 +103,7 @@ class EmployerForm(ContactsMixin, forms.ModelForm):
 
 
 class TrainingOrganisationForm(ContactsMixin, forms.ModelForm):
+    siret = _siret_field()
     regions = _regions_field(_("Regions it recruits in"))
 
     class Meta:
