@@ -500,3 +500,23 @@ def test_cross_tenant_references_are_refused_by_the_database(a, two_tenants, par
         with pytest.raises(ValidationError) as error:
             services.contract_sign(actor=a["actor"], beneficiary=person, data=data)
         assert "employer" in error.value.message_dict
+
+
+def test_demo_data_of_the_placements(capsys):
+    from django.core.management import call_command
+
+    from placements.models import TrainingOrganisation
+    from thrasos.accounts.models import Organisation
+
+    call_command("seed_demo", allow_production=True)
+    call_command("seed_demo", allow_production=True)
+    with tenant_context(Organisation.objects.get(slug="hh-urgence")):
+        assert Employer.objects.count() == 40
+        assert TrainingOrganisation.objects.count() == 15
+        assert not Employer.objects.filter(departement__in=["75", "92", "93", "94"]).exists()
+        statuses = set(AlternanceContract.objects.values_list("status", flat=True))
+        assert {"in_progress", "completed", "broken"} <= statuses
+        assert AlternanceContract.objects.filter(diploma_result="obtained").exists()
+        assert FollowUp.objects.filter(observed_on__isnull=False).exists()
+        for person in Beneficiary.objects.filter(state="in_contract"):
+            assert person.contracts.in_force().count() == 1
