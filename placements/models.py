@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from beneficiaries.models import normalise_name
 from beneficiaries.pathway import EmploymentOutcome, HousingOutcome
@@ -442,7 +443,7 @@ class AlternanceContract(TenantModel):
     class Status(models.TextChoices):
         SIGNED = "signed", _("Signed")
         IN_PROGRESS = "in_progress", _("In progress")
-        COMPLETED = "completed", _("Completed")
+        COMPLETED = "completed", pgettext_lazy("contract", "Completed")
         BROKEN = "broken", _("Broken")
 
     class BrokenBy(models.TextChoices):
