@@ -791,3 +791,11 @@ class FollowUp(TenantModel):
     @property
     def is_done(self) -> bool:
         return self.observed_on is not None
+
+
+# Module-level names of the choice sets, for the API schema's enum names
+# (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+ContractKind = AlternanceContract.Kind
+ContractStatus = AlternanceContract.Status
+DiplomaResult = AlternanceContract.Result
+ProjectStatus = ProfessionalProject.Status
