@@ -171,8 +171,3 @@ def can_manage_placements(membership: Membership | None) -> bool:
 def can_export_placements(membership: Membership | None) -> bool:
     """The contracts list as a spreadsheet (named people)."""
     return membership is not None and membership.role in PLACEMENT_ROLES
-
-
-def can_edit_placement_referentials(membership: Membership | None) -> bool:
-    """Sectors in tension, diploma levels, OPCOs."""
-    return membership is not None and membership.role == Role.ADMIN
