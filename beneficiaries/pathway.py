@@ -26,7 +26,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     State.ADMITTED: frozenset({State.IN_SESSION, State.WITHDRAWN}),
     State.IN_SESSION: frozenset({State.SEEKING_CONTRACT, State.WITHDRAWN}),
     State.SEEKING_CONTRACT: frozenset({State.IN_CONTRACT, State.WITHDRAWN}),
-    State.IN_CONTRACT: frozenset({State.EXITED, State.WITHDRAWN}),
+    # Back to seeking a contract after a break (placements.services.contract_break).
+    State.IN_CONTRACT: frozenset({State.SEEKING_CONTRACT, State.EXITED, State.WITHDRAWN}),
     State.EXITED: frozenset(),
     State.NOT_ADMITTED: frozenset(),
     State.WITHDRAWN: frozenset(),
@@ -98,3 +99,9 @@ AUTONOMOUS_HOUSING = frozenset(
         HousingOutcome.RESIDENCE,
     }
 )
+
+
+def is_positive_exit(employment: str, housing: str) -> bool:
+    """SPEC §5.7, the one place the rule is computed: durable employment AND
+    autonomous housing (as in the national AGIR programme)."""
+    return employment in DURABLE_EMPLOYMENT and housing in AUTONOMOUS_HOUSING

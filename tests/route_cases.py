@@ -18,6 +18,7 @@ from beneficiaries.services import document_add
 from sessions import services as session_services
 from tests import factories
 from tests.apitokens.helpers import pass_mfa
+from tests.placements.factories import world as placements_world
 from thrasos.accounts.models import Invitation, MembershipTerritory, Role
 from thrasos.apitokens.models import Scope
 from thrasos.apitokens.services import api_token_create
@@ -120,6 +121,7 @@ def world(a: dict) -> dict:
         "items": items,
         "tokens": tokens,
         **_housing(a, actor, people[0]),
+        **placements_world(org, territory, actor),
     }
 
 
@@ -205,6 +207,33 @@ OBJECT_OF = {
     "housing-occupancy-extend": "housing_occupancy",
     "housing-occupancy-move": "housing_occupancy",
     "housing-occupancy-end": "housing_occupancy",
+    "placements:employer_detail": "pl_employer",
+    "placements:employer_edit": "pl_employer",
+    "placements:training_detail": "pl_training",
+    "placements:training_edit": "pl_training",
+    "placements:project_create": "pl_fresh",
+    "placements:project_edit": "pl_project",
+    "placements:project_validate": "pl_project",
+    "placements:project_abandon": "pl_project",
+    "placements:contract_create": "pl_seeking",
+    "placements:contract_edit": "pl_signed",
+    "placements:contract_start": "pl_signed",
+    "placements:contract_break": "pl_signed",
+    "placements:contract_complete": "pl_running",
+    "placements:contract_result": "pl_running",
+    "placements:follow_up_record": "pl_follow_up",
+    "employer-detail": "pl_employer",
+    "training-organisation-detail": "pl_training",
+    "project-detail": "pl_project",
+    "project-validate": "pl_project",
+    "project-abandon": "pl_project",
+    "contract-detail": "pl_signed",
+    "contract-start": "pl_signed",
+    "contract-break": "pl_signed",
+    "contract-complete": "pl_running",
+    "contract-result": "pl_running",
+    "follow-up-detail": "pl_follow_up",
+    "follow-up-record": "pl_follow_up",
 }
 
 
@@ -337,6 +366,7 @@ def _form(w: dict, name: str) -> dict:
         case "housing:case_file_book":
             return {"start_date": today, "place": w["housing_free_place"].pk}
     return {}
+    return _placements_form(w, name)
 
 
 def _unit_fields(w: dict, name: str | None) -> dict:
@@ -441,15 +471,139 @@ def _api(w: dict, name: str, method: str):
                 "early_end_justification": "Départ sans préavis.",
             }
     return {}
+    return _placements_api(w, name, method)
 
 
 def request_kwargs(name: str, method: str, w: dict) -> dict:
     """The keyword arguments of the test client's call for a write."""
     if method == "get":
         return {}
-    if name.startswith(("beneficiary-", "session-", "enrolment-", "activity-", "housing-")):
+    if name.startswith(
+        ("beneficiary-", "session-", "enrolment-", "activity-", "housing-", *PLACEMENTS_API)
+    ):
         body = _api(w, name, method)
         if body is None:
             return {"data": {"kind": Document.Kind.CV, "file": SimpleUploadedFile("cv.pdf", PDF)}}
         return {"data": json.dumps(body), "content_type": "application/json"}
     return {"data": _form(w, name)}
+
+
+# --- placements
+
+PLACEMENTS_API = ("employer-", "training-organisation-", "project-", "contract-", "follow-up-")
+
+
+def _partner(w: dict, n: int, kind: str) -> dict:
+    from tests.placements.factories import siret
+
+    data = {
+        "name": f"Partenaire {n}",
+        "siret": siret(1000 + n),
+        "city": "Lyon",
+        "departement": "69",
+        "regions": ["84"],
+    }
+    if kind == "employer":
+        data["sector"] = w["pl_employer"].sector_id
+    return data
+
+
+def _project_fields(w: dict) -> dict:
+    return {
+        "target_job": "Aide-soignant",
+        "rome_code": "J1501",
+        "sector": w["pl_employer"].sector_id,
+        "target_regions": ["84"],
+        "started_on": timezone.localdate().isoformat(),
+    }
+
+
+def _contract_fields(w: dict) -> dict:
+    start = timezone.localdate() - datetime.timedelta(days=3)
+    return {
+        "kind": "professionalisation",
+        "employer": w["pl_employer"].pk,
+        "training_organisation": w["pl_training"].pk,
+        "diploma_title": "Titre pro Agent de propreté",
+        "signed_on": (start - datetime.timedelta(days=2)).isoformat(),
+        "start_date": start.isoformat(),
+        "end_date": (start + datetime.timedelta(days=360)).isoformat(),
+        "work_city": "Lyon",
+        "work_departement": "69",
+        "weekly_hours": "35",
+    }
+
+
+def _placements_form(w: dict, name: str) -> dict:
+    today = timezone.localdate().isoformat()
+    match name:
+        case "placements:employer_create":
+            return _partner(w, 1, "employer")
+        case "placements:employer_edit":
+            return {**_partner(w, 2, "employer"), "siret": w["pl_employer"].siret}
+        case "placements:training_create":
+            return _partner(w, 3, "training")
+        case "placements:training_edit":
+            return {**_partner(w, 4, "training"), "siret": w["pl_training"].siret}
+        case "placements:project_create" | "placements:project_edit":
+            return _project_fields(w)
+        case "placements:project_validate":
+            return {"on": today}
+        case "placements:project_abandon":
+            return {"on": today, "comment": "Réorientation"}
+        case "placements:contract_create" | "placements:contract_edit":
+            return _contract_fields(w)
+        case "placements:contract_break":
+            return {"on": today, "broken_by": "employer", "reason": "Fermeture du site"}
+        case "placements:contract_complete":
+            return {"on": today}
+        case "placements:contract_result":
+            return {"result": "obtained", "exam_date": today}
+        case "placements:follow_up_record":
+            return {
+                "observed_on": today,
+                "method": "phone",
+                "employment": "cdi",
+                "housing": "social_housing",
+            }
+    return {}
+
+
+def _placements_api(w: dict, name: str, method: str):
+    today = timezone.localdate().isoformat()
+    match (name, method):
+        case ("employer-list", "post"):
+            return {**_partner(w, 5, "employer"), "contacts": [{"name": "Mme Lopez"}]}
+        case ("employer-detail", "put"):
+            return {**_partner(w, 6, "employer"), "siret": w["pl_employer"].siret}
+        case ("training-organisation-list", "post"):
+            return _partner(w, 7, "training")
+        case ("training-organisation-detail", "put"):
+            return {**_partner(w, 8, "training"), "siret": w["pl_training"].siret}
+        case ("employer-detail" | "training-organisation-detail", "patch"):
+            return {"notes": "Recrute en septembre"}
+        case ("project-list", "post"):
+            return {**_project_fields(w), "beneficiary": w["pl_fresh"].pk}
+        case ("project-detail", "put"):
+            return _project_fields(w)
+        case ("project-detail", "patch"):
+            return {"target_job": "Agent de service hospitalier"}
+        case ("project-validate", "post"):
+            return {}
+        case ("project-abandon", "post"):
+            return {"comment": "Réorientation"}
+        case ("contract-list", "post"):
+            return {**_contract_fields(w), "beneficiary": w["pl_seeking"].pk}
+        case ("contract-detail", "put"):
+            return _contract_fields(w)
+        case ("contract-detail", "patch"):
+            return {"tutor_name": "Mme Petit"}
+        case ("contract-start" | "contract-complete", "post"):
+            return {}
+        case ("contract-break", "post"):
+            return {"on": today, "broken_by": "both", "reason": "Accord commun"}
+        case ("contract-result", "post"):
+            return {"result": "failed", "exam_date": today}
+        case ("follow-up-record", "post"):
+            return {"observed_on": today, "method": "unreachable"}
+    return {}

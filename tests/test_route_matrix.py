@@ -18,6 +18,7 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from housing.models import Occupancy
+from placements.models import AlternanceContract, FollowUp, ProfessionalProject
 from sessions.models import Activity, Enrolment, PreparationSession
 from sessions.services import activity_create, enrolment_create
 from tests import route_cases
@@ -78,6 +79,7 @@ SESSIONS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 MENTORING = CASE_FILES | {Role.VOLUNTEER}
 HOUSING = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 HOUSING_FIGURES = HOUSING | {Role.MANAGER}
+PLACEMENTS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 
 
 def _read(roles):
@@ -187,6 +189,42 @@ ALLOWED = {
     "housing-occupancy-extend": _write(HOUSING),
     "housing-occupancy-move": _write(HOUSING),
     "housing-occupancy-end": _write(HOUSING),
+    "placements:employer_create": _form(PLACEMENTS),
+    "placements:employer_detail": _read(PLACEMENTS),
+    "placements:employer_edit": _form(PLACEMENTS),
+    "placements:training_create": _form(PLACEMENTS),
+    "placements:training_detail": _read(PLACEMENTS),
+    "placements:training_edit": _form(PLACEMENTS),
+    "placements:contracts": _read(PLACEMENTS),
+    "placements:contracts_export": _read(PLACEMENTS),
+    "placements:project_create": _form(PLACEMENTS),
+    "placements:project_edit": _form(PLACEMENTS),
+    "placements:project_validate": _write(PLACEMENTS),
+    "placements:project_abandon": _write(PLACEMENTS),
+    "placements:contract_create": _form(PLACEMENTS),
+    "placements:contract_edit": _form(PLACEMENTS),
+    "placements:contract_start": _write(PLACEMENTS),
+    "placements:contract_break": _write(PLACEMENTS),
+    "placements:contract_complete": _write(PLACEMENTS),
+    "placements:contract_result": _write(PLACEMENTS),
+    "placements:follow_up_record": _form(PLACEMENTS),
+    "employer-list": _form(PLACEMENTS),
+    "employer-detail": _api_detail(PLACEMENTS),
+    "training-organisation-list": _form(PLACEMENTS),
+    "training-organisation-detail": _api_detail(PLACEMENTS),
+    "project-list": _form(PLACEMENTS),
+    "project-detail": _api_detail(PLACEMENTS),
+    "project-validate": _write(PLACEMENTS),
+    "project-abandon": _write(PLACEMENTS),
+    "contract-list": _form(PLACEMENTS),
+    "contract-detail": _api_detail(PLACEMENTS),
+    "contract-start": _write(PLACEMENTS),
+    "contract-break": _write(PLACEMENTS),
+    "contract-complete": _write(PLACEMENTS),
+    "contract-result": _write(PLACEMENTS),
+    "follow-up-list": _read(PLACEMENTS),
+    "follow-up-detail": _read(PLACEMENTS),
+    "follow-up-record": _write(PLACEMENTS),
 }
 TENANT = set(ALLOWED)
 # Tenant pages about one object: which object of organisation B to ask for
@@ -209,6 +247,14 @@ _KIND = {
     "housing_free_place": "housing_place",
     "housing_occupancy": "housing_occupancy",
     "housing_person": "beneficiary",
+    "pl_employer": "pl_employer",
+    "pl_training": "pl_training",
+    "pl_fresh": "beneficiary",
+    "pl_seeking": "beneficiary",
+    "pl_project": "pl_project",
+    "pl_signed": "pl_contract",
+    "pl_running": "pl_contract",
+    "pl_follow_up": "pl_follow_up",
 }
 TENANT_OBJECT_ROUTES = {name: _KIND[key] for name, key in route_cases.OBJECT_OF.items()}
 TENANT_OBJECT_ROUTES["api_token_revoke"] = "api_token"
@@ -335,6 +381,22 @@ def _objects_of(tenant) -> dict:
         "invitation": invitation,
         "api_token": api_token,
         **_housing_of(tenant, actor, admitted),
+        **_placements_of(tenant),
+    }
+
+
+def _placements_of(tenant) -> dict:
+    from tests.placements import factories as placements
+
+    world = placements.world(
+        tenant["org"], tenant["territory"], tenant["members"][Role.ADMIN].user, tag="Secret-B"
+    )
+    return {
+        "pl_employer": world["pl_employer"],
+        "pl_training": world["pl_training"],
+        "pl_project": world["pl_project"],
+        "pl_contract": world["pl_signed"],
+        "pl_follow_up": world["pl_follow_up"],
     }
 
 
@@ -392,6 +454,11 @@ def test_each_role_of_a_gets_404_for_every_object_of_b(client, two_tenants, role
         occupancy = Occupancy.objects.get(pk=objects_b["housing_occupancy"].pk)
         assert occupancy.actual_end_date is None
         assert Occupancy.objects.filter(place=objects_b["housing_place"]).count() == 0
+        assert AlternanceContract.objects.get(pk=objects_b["pl_contract"].pk).status == "signed"
+        assert ProfessionalProject.objects.get(pk=objects_b["pl_project"].pk).status == (
+            "in_progress"
+        )
+        assert FollowUp.objects.get(pk=objects_b["pl_follow_up"].pk).observed_on is None
 
 
 @pytest.mark.django_db

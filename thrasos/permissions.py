@@ -176,3 +176,23 @@ def can_manage_housing(membership: Membership | None) -> bool:
 def can_view_housing_figures(membership: Membership | None) -> bool:
     """Occupancy rate and vacancy days: aggregates, no one named (managers too)."""
     return membership is not None and membership.role in HOUSING_FIGURES_ROLES
+
+
+# --- placements (partner directory, professional projects, alternance contracts, follow-ups)
+PLACEMENT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
+
+
+def can_view_placements(membership: Membership | None) -> bool:
+    """The partner directory, and the projects, contracts and follow-ups of
+    the case files the member opens (never volunteers or managers)."""
+    return membership is not None and membership.role in PLACEMENT_ROLES
+
+
+def can_manage_placements(membership: Membership | None) -> bool:
+    """Directory entries, projects, contracts and their stages, follow-ups."""
+    return membership is not None and membership.role in PLACEMENT_ROLES
+
+
+def can_export_placements(membership: Membership | None) -> bool:
+    """The contracts list as a spreadsheet (named people)."""
+    return membership is not None and membership.role in PLACEMENT_ROLES

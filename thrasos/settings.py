@@ -308,6 +308,14 @@ SPECTACULAR_SETTINGS = {
         "CefrLevelEnum": "beneficiaries.models.Cefr",
         "WithdrawalReasonEnum": "beneficiaries.pathway.WithdrawalReason",
         "ActivityKindEnum": "sessions.models.ActivityKind",
+        "DepartementEnum": "thrasos.referentials.geo.DEPARTEMENT_CHOICES",
+        "RegionEnum": "thrasos.referentials.geo.REGION_CHOICES",
+        "EmploymentOutcomeEnum": "beneficiaries.pathway.EmploymentOutcome",
+        "HousingOutcomeEnum": "beneficiaries.pathway.HousingOutcome",
+        "ContractKindEnum": "placements.models.ContractKind",
+        "ContractStatusEnum": "placements.models.ContractStatus",
+        "DiplomaResultEnum": "placements.models.DiplomaResult",
+        "ProjectStatusEnum": "placements.models.ProjectStatus",
     },
 }
 
