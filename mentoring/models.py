@@ -323,6 +323,10 @@ class MentoringNote(TenantModel):
         return f"{self.get_kind_display()} {self.occurred_on:%d/%m/%Y}"
 
     @property
+    def topic_labels(self) -> list[str]:
+        return [Topic(t).label for t in self.topics if t in Topic.values]
+
+    @property
     def has_alert(self) -> bool:
         return bool(self.alert_urgency)
 

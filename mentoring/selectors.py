@@ -17,6 +17,7 @@ from beneficiaries.models import Beneficiary, BeneficiaryReferent
 from mentoring.models import MentoringNote, Mentorship, Nudge, VolunteerProfile
 from thrasos import permissions
 from thrasos.accounts.models import Membership, Role
+from thrasos.referentials.languages import LANGUAGES
 
 
 def mentee_fields(membership) -> list[str]:
@@ -87,6 +88,11 @@ def my_mentees(membership) -> list[Mentorship]:
         )
         .order_by("beneficiary__first_name", "id")
     )
+
+
+def mentee_languages(person) -> list[str]:
+    names = dict(LANGUAGES)
+    return [str(names.get(code, code)) for code in person.languages or []]
 
 
 def pair_notes(mentorship: Mentorship) -> list[MentoringNote]:

@@ -119,6 +119,25 @@ def world(a: dict) -> dict:
         "member": a["members"][Role.VOLUNTEER],
         "items": items,
         "tokens": tokens,
+        **_mentoring_world(a, actor),
+    }
+
+
+def _mentoring_world(a: dict, actor) -> dict:
+    """The demo volunteer of A (territory A, with the caseworker) paired with
+    one person, a note they may still correct and an open alert; a second
+    volunteer paired with another person (not the first volunteer's)."""
+    from tests.mentoring import factories as mentoring_factories
+
+    org, territory = a["org"], a["territory"]
+    profile = mentoring_factories.profile(org, a["members"][Role.VOLUNTEER], territory)
+    mentee = factories.beneficiary(org, territory, actor, last_name="Binome", first_name="Sara")
+    pair = mentoring_factories.pair(org, profile, mentee, actor=actor)
+    return {
+        "volunteer_profile": profile,
+        "pair": pair,
+        "mentoring_note": mentoring_factories.note(org, pair),
+        "mentoring_alert": mentoring_factories.note(org, pair, alert="soon"),
     }
 
 
@@ -169,6 +188,14 @@ OBJECT_OF = {
     "activity-detail": "spare",
     "activity-attendance": "past",
     "activity-cancel": "spare",
+    "mentoring:mentee": "pair",
+    "mentoring:note_create": "pair",
+    "mentoring:note_edit": "mentoring_note",
+    "mentoring:alert_acknowledge": "mentoring_alert",
+    "mentoring:volunteer_profile": "member",
+    "mentoring:nudge": "volunteer_profile",
+    "mentoring:mentorship_create": "person",
+    "mentoring:mentorship_status": "pair",
 }
 
 
@@ -277,6 +304,30 @@ def _form(w: dict, name: str) -> dict:
             return {"name": "Tableau de bord", "scope": "read", "validity": "90"}
         case "sessions:attendance":
             return {f"p{w['enrolled'].pk}": "present", f"p{w['enrolled_2'].pk}": "late"}
+        case "mentoring:note_create" | "mentoring:note_edit":
+            return {
+                "kind": "call",
+                "duration_minutes": "20",
+                "topics": ["housing"],
+                "summary": "Appel au sujet du logement.",
+                "occurred_on": today,
+            }
+        case "mentoring:alert_acknowledge":
+            return {"comment": "Vu, je l'appelle demain."}
+        case "mentoring:volunteer_profile":
+            return {
+                "territory": w["territory"].pk,
+                "availability": "Le mardi",
+                "languages": ["fr"],
+                "charter_signed_on": today,
+                "is_active": "on",
+            }
+        case "mentoring:nudge":
+            return {"message": "Des nouvelles de votre binôme ?"}
+        case "mentoring:mentorship_create":
+            return {"volunteer": w["volunteer_profile"].pk, "started_on": today}
+        case "mentoring:mentorship_status":
+            return {"status": "paused"}
     return {}
 
 

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
+from mentoring.models import MentoringNote, Mentorship, Nudge
 from sessions.models import Activity, Enrolment, PreparationSession
 from sessions.services import activity_create, enrolment_create
 from tests import route_cases
@@ -75,6 +76,8 @@ ADMIN = frozenset({Role.ADMIN})
 CASE_FILES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 SESSIONS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 MENTORING = CASE_FILES | {Role.VOLUNTEER}
+VOLUNTEERS = frozenset({Role.VOLUNTEER})
+MENTORING_SUPERVISORS = CASE_FILES
 
 
 def _read(roles):
@@ -162,6 +165,16 @@ ALLOWED = {
     "activity-series": _write(SESSIONS),
     "activity-attendance": _form(SESSIONS),
     "activity-cancel": _write(SESSIONS),
+    "mentoring:mentee": _read(VOLUNTEERS),
+    "mentoring:note_create": _form(VOLUNTEERS),
+    "mentoring:note_edit": _form(VOLUNTEERS),
+    "mentoring:alerts": _read(MENTORING_SUPERVISORS),
+    "mentoring:alert_acknowledge": _write(MENTORING_SUPERVISORS),
+    "mentoring:volunteers": _read(MENTORING_SUPERVISORS),
+    "mentoring:volunteer_profile": _form(MENTORING_SUPERVISORS),
+    "mentoring:nudge": _form(MENTORING_SUPERVISORS),
+    "mentoring:mentorship_create": _form(MENTORING_SUPERVISORS),
+    "mentoring:mentorship_status": _form(MENTORING_SUPERVISORS),
 }
 TENANT = set(ALLOWED)
 # Tenant pages about one object: which object of organisation B to ask for
@@ -180,6 +193,10 @@ _KIND = {
     "territory": "territory",
     "member": "member",
     "invitation": "invitation",
+    "pair": "mentorship",
+    "mentoring_note": "mentoring_note",
+    "mentoring_alert": "mentoring_note",
+    "volunteer_profile": "volunteer_profile",
 }
 TENANT_OBJECT_ROUTES = {name: _KIND[key] for name, key in route_cases.OBJECT_OF.items()}
 TENANT_OBJECT_ROUTES["api_token_revoke"] = "api_token"
@@ -294,7 +311,22 @@ def _objects_of(tenant) -> dict:
             scope="read_write",
             expires_at=timezone.now() + datetime.timedelta(days=30),
         )
+    from tests.mentoring import factories as mentoring_factories
+
+    mentee = factories.beneficiary(
+        tenant["org"], tenant["territory"], actor, last_name="Secret-B", first_name="Binôme"
+    )
+    profile = mentoring_factories.profile(
+        tenant["org"], tenant["members"][Role.VOLUNTEER], tenant["territory"]
+    )
+    pair = mentoring_factories.pair(tenant["org"], profile, mentee, actor=actor)
+    mentoring_note = mentoring_factories.note(
+        tenant["org"], pair, alert="urgent", summary="Compte rendu Secret-B"
+    )
     return {
+        "mentorship": pair,
+        "mentoring_note": mentoring_note,
+        "volunteer_profile": profile,
         "beneficiary": factories.beneficiary(
             tenant["org"], tenant["territory"], actor, last_name="Secret-B", first_name="Personne"
         ),
@@ -346,6 +378,10 @@ def test_each_role_of_a_gets_404_for_every_object_of_b(client, two_tenants, role
         assert Enrolment.objects.get(pk=objects_b["enrolment"].pk).status == "enrolled"
         assert Activity.objects.get(pk=objects_b["activity"].pk).cancelled_at is None
         assert ApiToken.objects.get(pk=objects_b["api_token"].pk).revoked_at is None
+        note_b = MentoringNote.objects.get(pk=objects_b["mentoring_note"].pk)
+        assert note_b.acknowledged_at is None and note_b.summary == "Compte rendu Secret-B"
+        assert Mentorship.objects.get(pk=objects_b["mentorship"].pk).status == "active"
+        assert not Nudge.objects.exists()
 
 
 @pytest.mark.django_db
