@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class MentoringConfig(AppConfig):
     name = "mentoring"
     verbose_name = _("Mentoring")
+
+    def ready(self) -> None:
+        from beneficiaries import extensions
+        from mentoring import casefile, demo
+        from thrasos.core import registry
+
+        # After the case files (20) and the sessions (30): pairs for people
+        # in work-study or after their session.
+        registry.register_demo_step(demo.demo_step, order=40)
+        extensions.register_case_file_section(casefile.SECTION)
+        extensions.register_timeline_source(casefile.timeline_events)
