@@ -9,7 +9,13 @@ class MentoringConfig(AppConfig):
     def ready(self) -> None:
         from beneficiaries import extensions
         from mentoring import casefile, demo
+        from mentoring.api import views as api
         from thrasos.core import registry
+
+        registry.register_api("binomes", api.MentorshipViewSet, basename="mentorship")
+        registry.register_api("comptes-rendus", api.NoteViewSet, basename="mentoring-note")
+        registry.register_api("alertes", api.AlertViewSet, basename="mentoring-alert")
+        registry.register_api("mes-binomes", api.MyMentorshipViewSet, basename="my-mentorship")
 
         # After the case files (20) and the sessions (30): pairs for people
         # in work-study or after their session.

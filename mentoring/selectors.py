@@ -72,12 +72,12 @@ def mentorship_get(membership, pk: int) -> Mentorship:
     return mentorship
 
 
-def my_mentees(membership) -> list[Mentorship]:
+def my_mentees_queryset(membership):
     """ "Mes binômes": each current pair with the date of its last note and
     its open alerts, in one query."""
     if not permissions.can_mentor(membership):
         raise Http404
-    return list(
+    return (
         _mentee_queryset(membership)
         .annotate(
             last_note_on=Max("notes__occurred_on"),
@@ -88,6 +88,18 @@ def my_mentees(membership) -> list[Mentorship]:
         )
         .order_by("beneficiary__first_name", "id")
     )
+
+
+def my_mentees(membership) -> list[Mentorship]:
+    return list(my_mentees_queryset(membership))
+
+
+def my_mentee_get(membership, pk) -> Mentorship:
+    """One of the volunteer's own pairs, with the same figures (404 otherwise)."""
+    mentorship = get_object_or_404(my_mentees_queryset(membership), pk=pk)
+    if not permissions.is_own_mentorship(membership, mentorship):
+        raise Http404
+    return mentorship
 
 
 def mentee_languages(person) -> list[str]:

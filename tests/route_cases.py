@@ -196,6 +196,13 @@ OBJECT_OF = {
     "mentoring:nudge": "volunteer_profile",
     "mentoring:mentorship_create": "person",
     "mentoring:mentorship_status": "pair",
+    "mentorship-detail": "pair",
+    "mentorship-set-status": "pair",
+    "mentoring-note-detail": "mentoring_note",
+    "mentoring-alert-detail": "mentoring_alert",
+    "mentoring-alert-acknowledge": "mentoring_alert",
+    "my-mentorship-detail": "pair",
+    "my-mentorship-notes": "pair",
 }
 
 
@@ -392,6 +399,23 @@ def _api(w: dict, name: str, method: str):
             ]
         case ("activity-cancel", "post"):
             return {"reason": "Formateur absent"}
+        case ("mentorship-list", "post"):
+            return {
+                "volunteer": w["volunteer_profile"].pk,
+                "beneficiary": w["person"].pk,
+                "started_on": today,
+            }
+        case ("mentorship-set-status", "post"):
+            return {"status": "paused"}
+        case ("mentoring-alert-acknowledge", "post"):
+            return {"comment": "Vu, je l'appelle demain."}
+        case ("my-mentorship-notes", "post"):
+            return {
+                "duration_minutes": 20,
+                "kind": "call",
+                "topics": ["housing"],
+                "summary": "Appel au sujet du logement.",
+            }
     return {}
 
 
@@ -399,7 +423,17 @@ def request_kwargs(name: str, method: str, w: dict) -> dict:
     """The keyword arguments of the test client's call for a write."""
     if method == "get":
         return {}
-    if name.startswith(("beneficiary-", "session-", "enrolment-", "activity-")):
+    if name.startswith(
+        (
+            "beneficiary-",
+            "session-",
+            "enrolment-",
+            "activity-",
+            "mentorship-",
+            "mentoring-",
+            "my-mentorship-",
+        )
+    ):
         body = _api(w, name, method)
         if body is None:
             return {"data": {"kind": Document.Kind.CV, "file": SimpleUploadedFile("cv.pdf", PDF)}}

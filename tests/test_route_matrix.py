@@ -175,6 +175,17 @@ ALLOWED = {
     "mentoring:nudge": _form(MENTORING_SUPERVISORS),
     "mentoring:mentorship_create": _form(MENTORING_SUPERVISORS),
     "mentoring:mentorship_status": _form(MENTORING_SUPERVISORS),
+    "mentorship-list": _form(MENTORING_SUPERVISORS),
+    "mentorship-detail": _read(MENTORING_SUPERVISORS),
+    "mentorship-set-status": _write(MENTORING_SUPERVISORS),
+    "mentoring-note-list": _read(MENTORING_SUPERVISORS),
+    "mentoring-note-detail": _read(MENTORING_SUPERVISORS),
+    "mentoring-alert-list": _read(MENTORING_SUPERVISORS),
+    "mentoring-alert-detail": _read(MENTORING_SUPERVISORS),
+    "mentoring-alert-acknowledge": _write(MENTORING_SUPERVISORS),
+    "my-mentorship-list": _read(VOLUNTEERS),
+    "my-mentorship-detail": _read(VOLUNTEERS),
+    "my-mentorship-notes": _form(VOLUNTEERS),
 }
 TENANT = set(ALLOWED)
 # Tenant pages about one object: which object of organisation B to ask for
