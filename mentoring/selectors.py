@@ -227,7 +227,10 @@ def volunteers_overview(membership) -> list[VolunteerProfile]:
         volunteers_for(membership)
         .select_related("membership__user", "territory")
         .annotate(
-            current_mentees=Count("mentorships", filter=~Q(mentorships__status="ended")),
+            # distinct: the join with the notes repeats each pair.
+            current_mentees=Count(
+                "mentorships", filter=~Q(mentorships__status="ended"), distinct=True
+            ),
             last_note_on=Max("mentorships__notes__occurred_on"),
         )
         .order_by("territory__name", "membership__user__last_name", "id")

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from beneficiaries.models import Document
 from beneficiaries.services import case_note_add, document_add
-from mentoring import services
+from mentoring import selectors, services
 from mentoring.models import MentoringNote, Mentorship, Nudge, VolunteerProfile
 from tests import factories
 from tests.mentoring import factories as mf
@@ -228,6 +228,17 @@ def test_the_volunteers_list_query_count_is_pinned(caseworker, w, django_assert_
         mf.profile(w["org"], member, w["territory"])
     with django_assert_num_queries(VOLUNTEERS_QUERIES):
         caseworker.get(reverse("mentoring:volunteers"))
+
+
+def test_the_volunteers_list_counts_pairs_not_notes(caseworker, w):
+    for _ in range(3):
+        mf.note(w["org"], w["pair"])
+    with tenant_context(w["org"]):
+        profiles = {
+            p.pk: p for p in selectors.volunteers_overview(w["a"]["members"][Role.CASEWORKER])
+        }
+    assert profiles[w["profile"].pk].current_mentees == 1
+    assert profiles[w["profile"].pk].silence_days == 0
 
 
 VOLUNTEERS_QUERIES = 11
