@@ -20,5 +20,6 @@ class MentoringConfig(AppConfig):
         # After the case files (20) and the sessions (30): pairs for people
         # in work-study or after their session.
         registry.register_demo_step(demo.demo_step, order=40)
+        registry.register_scale_seeder(demo.seed_scale)
         extensions.register_case_file_section(casefile.SECTION)
         extensions.register_timeline_source(casefile.timeline_events)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from beneficiaries.models import Beneficiary
 from beneficiaries.pathway import State
 from mentoring import services
-from mentoring.models import MentoringNote, Mentorship, NoteKind, Topic, Urgency
+from mentoring.models import MentoringNote, Mentorship, NoteKind, Topic, Urgency, VolunteerProfile
 from thrasos.accounts.models import Membership, MembershipTerritory, Role, User
 from thrasos.core.dates import moment_of
 
@@ -195,3 +195,87 @@ def _ensure_one_urgent_open() -> None:
 
 def demo_step(context) -> None:
     seed_mentoring(context)
+
+
+def seed_scale(*, total: int, organisations: int, stdout=None) -> None:
+    """Benchmark data in proportion (`seed_demo --scale`), after the case
+    files of the "Charge NN" organisations: one volunteer for about fifteen
+    people in work-study or after their session, each paired with up to two
+    of them, and one note a fortnight over three months. Bulk-inserted."""
+    from django.db import transaction
+
+    from thrasos.accounts.models import Organisation
+    from thrasos.tenancy import tenant_context
+
+    rng = random.Random(2027)  # noqa: S311 - synthetic data
+    today = timezone.localdate()
+    for index in range(1, organisations + 1):
+        slug = f"charge-{index:02d}"
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is None:
+            continue
+        with transaction.atomic(), tenant_context(organisation):
+            if Mentorship.objects.exists():
+                continue
+            people = list(
+                Beneficiary.objects.filter(state__in=PAIRED_STATES).values_list(
+                    "id", "current_territory_id"
+                )
+            )
+            actor = User.objects.filter(email=f"coordination@{slug}.bench.thrasos.fr").first()
+            if not people or actor is None:
+                continue
+            by_territory: dict[int, list[int]] = {}
+            for person_id, territory_id in people:
+                by_territory.setdefault(territory_id, []).append(person_id)
+            profiles, pairs = [], []
+            for territory_id, ids in by_territory.items():
+                for n in range(max(1, len(ids) // 15)):
+                    user, _ = User.objects.get_or_create(
+                        email=f"benevole.{territory_id}.{n}@{slug}.bench.thrasos.fr",
+                        defaults={"first_name": "Bénévole", "last_name": f"{slug}-{n}"},
+                    )
+                    membership, _ = Membership.objects.get_or_create(
+                        user=user, defaults={"role": Role.VOLUNTEER}
+                    )
+                    MembershipTerritory.objects.get_or_create(
+                        membership=membership, territory_id=territory_id
+                    )
+                    profiles.append(
+                        VolunteerProfile(
+                            membership=membership,
+                            territory_id=territory_id,
+                            charter_signed_on=today - datetime.timedelta(days=365),
+                        )
+                    )
+                    for person_id in ids[2 * n : 2 * n + 2]:
+                        pairs.append((len(profiles) - 1, person_id))
+            VolunteerProfile.objects.bulk_create(profiles)
+            mentorships = Mentorship.objects.bulk_create(
+                Mentorship(
+                    volunteer=profiles[p],
+                    beneficiary_id=person_id,
+                    started_on=today - datetime.timedelta(days=90),
+                    created_by=actor,
+                )
+                for p, person_id in pairs
+            )
+            notes = []
+            for pair in mentorships:
+                for week in range(0, 12, 2):
+                    day = today - datetime.timedelta(days=84 - week * 7 + rng.randrange(3))
+                    kind = rng.choice(list(NoteKind))
+                    notes.append(
+                        MentoringNote(
+                            mentorship=pair,
+                            author=pair.volunteer.membership.user,
+                            occurred_on=day,
+                            duration_minutes=rng.choice([20, 30, 60]),
+                            kind=kind,
+                            topics=[rng.choice(list(Topic.values))],
+                            summary=SUMMARIES[kind],
+                        )
+                    )
+            MentoringNote.objects.bulk_create(notes, batch_size=5000)
+            if stdout:
+                stdout.write(f"  {slug}: {len(profiles)} volunteers, {len(mentorships)} pairs")

@@ -196,6 +196,11 @@ class Mentorship(TenantModel):
         return reverse("mentoring:mentee", args=[self.pk])
 
 
+# For the API schema's enum names (settings.SPECTACULAR_SETTINGS).
+MentorshipStatus = Mentorship.Status
+MentorshipEndReason = Mentorship.EndReason
+
+
 class NoteKind(models.TextChoices):
     MEETING = "meeting", _("Meeting")
     CALL = "call", _("Call")

@@ -304,6 +304,9 @@ SPECTACULAR_SETTINGS = {
         "CefrLevelEnum": "beneficiaries.models.Cefr",
         "WithdrawalReasonEnum": "beneficiaries.pathway.WithdrawalReason",
         "ActivityKindEnum": "sessions.models.ActivityKind",
+        "MentoringNoteKindEnum": "mentoring.models.NoteKind",
+        "MentorshipStatusEnum": "mentoring.models.MentorshipStatus",
+        "MentorshipEndReasonEnum": "mentoring.models.MentorshipEndReason",
     },
 }
 

@@ -30,3 +30,23 @@ def test_demo_mentoring(capsys):
         for pair in Mentorship.objects.select_related("volunteer", "beneficiary"):
             assert pair.volunteer.territory_id == pair.beneficiary.current_territory_id
             assert pair.beneficiary.state in ("in_contract", "seeking_contract")
+
+
+@pytest.mark.django_db(databases=["default", "owner"])
+def test_scale_adds_volunteers_in_proportion():
+    from beneficiaries.demo import seed_scale as seed_case_files
+    from beneficiaries.models import Beneficiary
+    from mentoring.demo import seed_scale
+
+    seed_case_files(total=600, organisations=1)
+    seed_scale(total=600, organisations=1)
+    seed_scale(total=600, organisations=1)  # idempotent
+    with tenant_context(Organisation.objects.get(slug="charge-01")):
+        paired_states = Beneficiary.objects.filter(state__in=["in_contract", "seeking_contract"])
+        volunteers = VolunteerProfile.objects.count()
+        assert 1 <= volunteers <= max(8, paired_states.count() // 10)
+        pairs = Mentorship.objects.select_related("volunteer", "beneficiary")
+        assert pairs.exists()
+        for pair in pairs:
+            assert pair.volunteer.territory_id == pair.beneficiary.current_territory_id
+        assert MentoringNote.objects.count() == 6 * pairs.count()

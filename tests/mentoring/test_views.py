@@ -380,3 +380,12 @@ def test_no_restricted_field_of_a_mentee_reaches_the_volunteer(volunteer, w):
         assert leaked == [], (url, leaked)
     assert seen >= 6
     assert reverse("my-mentorship-notes", kwargs={"pk": w["pair"].pk}) in urls
+
+
+def test_the_case_file_shows_the_pairs_and_the_notes(caseworker, w):
+    mf.note(w["org"], w["pair"], summary="Visite de la mission locale ensemble.")
+    body = caseworker.get(reverse("beneficiaries:detail", args=[w["mine"].pk])).content.decode()
+    assert w["volunteer"].user.get_full_name() in body
+    assert "Visite de la mission locale ensemble." in body  # the timeline
+    assert reverse("mentoring:mentorship_create", args=[w["mine"].pk]) in body
+    assert reverse("mentoring:mentorship_status", args=[w["pair"].pk]) in body
