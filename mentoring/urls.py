@@ -1,17 +1,19 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from thrasos import permissions
-from thrasos.core.gates import gate
-from thrasos.core.views import module_pending
+from mentoring import views
 
 app_name = "mentoring"
 
 urlpatterns = [
-    path(
-        "",
-        gate(read=permissions.can_use_mentoring)(module_pending),
-        {"title": _("Mentoring")},
-        name="index",
-    ),
+    path("", views.index, name="index"),
+    path("binomes/<int:pk>/", views.mentee, name="mentee"),
+    path("binomes/<int:pk>/compte-rendu/", views.note_create, name="note_create"),
+    path("comptes-rendus/<int:pk>/corriger/", views.note_edit, name="note_edit"),
+    path("alertes/", views.alerts, name="alerts"),
+    path("alertes/<int:pk>/prise-en-compte/", views.alert_acknowledge, name="alert_acknowledge"),
+    path("benevoles/", views.volunteers, name="volunteers"),
+    path("benevoles/<int:pk>/profil/", views.volunteer_profile, name="volunteer_profile"),
+    path("benevoles/<int:pk>/relance/", views.nudge, name="nudge"),
+    path("personnes/<int:pk>/binome/", views.mentorship_create, name="mentorship_create"),
+    path("binomes/<int:pk>/statut/", views.mentorship_status, name="mentorship_status"),
 ]

@@ -122,6 +122,7 @@ def world(a: dict) -> dict:
         "tokens": tokens,
         **_housing(a, actor, people[0]),
         **placements_world(org, territory, actor),
+        **_mentoring_world(a, actor),
     }
 
 
@@ -142,6 +143,24 @@ def _housing(a: dict, actor, person) -> dict:
         "housing_person": factories.admitted(
             a["org"], a["territory"], actor, last_name="Logée", first_name="Awa"
         ),
+    }
+
+
+def _mentoring_world(a: dict, actor) -> dict:
+    """The demo volunteer of A (territory A, with the caseworker) paired with
+    one person, a note they may still correct and an open alert; a second
+    volunteer paired with another person (not the first volunteer's)."""
+    from tests.mentoring import factories as mentoring_factories
+
+    org, territory = a["org"], a["territory"]
+    profile = mentoring_factories.profile(org, a["members"][Role.VOLUNTEER], territory)
+    mentee = factories.beneficiary(org, territory, actor, last_name="Binome", first_name="Sara")
+    pair = mentoring_factories.pair(org, profile, mentee, actor=actor)
+    return {
+        "volunteer_profile": profile,
+        "pair": pair,
+        "mentoring_note": mentoring_factories.note(org, pair),
+        "mentoring_alert": mentoring_factories.note(org, pair, alert="soon"),
     }
 
 
@@ -234,6 +253,21 @@ OBJECT_OF = {
     "contract-result": "pl_running",
     "follow-up-detail": "pl_follow_up",
     "follow-up-record": "pl_follow_up",
+    "mentoring:mentee": "pair",
+    "mentoring:note_create": "pair",
+    "mentoring:note_edit": "mentoring_note",
+    "mentoring:alert_acknowledge": "mentoring_alert",
+    "mentoring:volunteer_profile": "member",
+    "mentoring:nudge": "volunteer_profile",
+    "mentoring:mentorship_create": "person",
+    "mentoring:mentorship_status": "pair",
+    "mentorship-detail": "pair",
+    "mentorship-set-status": "pair",
+    "mentoring-note-detail": "mentoring_note",
+    "mentoring-alert-detail": "mentoring_alert",
+    "mentoring-alert-acknowledge": "mentoring_alert",
+    "my-mentorship-detail": "pair",
+    "my-mentorship-notes": "pair",
 }
 
 
@@ -365,6 +399,30 @@ def _form(w: dict, name: str) -> dict:
             }
         case "housing:case_file_book":
             return {"start_date": today, "place": w["housing_free_place"].pk}
+        case "mentoring:note_create" | "mentoring:note_edit":
+            return {
+                "kind": "call",
+                "duration_minutes": "20",
+                "topics": ["housing"],
+                "summary": "Appel au sujet du logement.",
+                "occurred_on": today,
+            }
+        case "mentoring:alert_acknowledge":
+            return {"comment": "Vu, je l'appelle demain."}
+        case "mentoring:volunteer_profile":
+            return {
+                "territory": w["territory"].pk,
+                "availability": "Le mardi",
+                "languages": ["fr"],
+                "charter_signed_on": today,
+                "is_active": "on",
+            }
+        case "mentoring:nudge":
+            return {"message": "Des nouvelles de votre binôme ?"}
+        case "mentoring:mentorship_create":
+            return {"volunteer": w["volunteer_profile"].pk, "started_on": today}
+        case "mentoring:mentorship_status":
+            return {"status": "paused"}
     return {}
     return _placements_form(w, name)
 
@@ -470,6 +528,23 @@ def _api(w: dict, name: str, method: str):
                 "early_end_reason": "other",
                 "early_end_justification": "Départ sans préavis.",
             }
+        case ("mentorship-list", "post"):
+            return {
+                "volunteer": w["volunteer_profile"].pk,
+                "beneficiary": w["person"].pk,
+                "started_on": today,
+            }
+        case ("mentorship-set-status", "post"):
+            return {"status": "paused"}
+        case ("mentoring-alert-acknowledge", "post"):
+            return {"comment": "Vu, je l'appelle demain."}
+        case ("my-mentorship-notes", "post"):
+            return {
+                "duration_minutes": 20,
+                "kind": "call",
+                "topics": ["housing"],
+                "summary": "Appel au sujet du logement.",
+            }
     return {}
     return _placements_api(w, name, method)
 
@@ -479,7 +554,17 @@ def request_kwargs(name: str, method: str, w: dict) -> dict:
     if method == "get":
         return {}
     if name.startswith(
-        ("beneficiary-", "session-", "enrolment-", "activity-", "housing-", *PLACEMENTS_API)
+        (
+            "beneficiary-",
+            "session-",
+            "enrolment-",
+            "activity-",
+            "housing-",
+            *PLACEMENTS_API,
+            "mentorship-",
+            "mentoring-",
+            "my-mentorship-",
+        )
     ):
         body = _api(w, name, method)
         if body is None:

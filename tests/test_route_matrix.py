@@ -18,6 +18,7 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from housing.models import Occupancy
+from mentoring.models import MentoringNote, Mentorship, Nudge
 from placements.models import AlternanceContract, FollowUp, ProfessionalProject
 from sessions.models import Activity, Enrolment, PreparationSession
 from sessions.services import activity_create, enrolment_create
@@ -80,6 +81,8 @@ MENTORING = CASE_FILES | {Role.VOLUNTEER}
 HOUSING = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 HOUSING_FIGURES = HOUSING | {Role.MANAGER}
 PLACEMENTS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
+VOLUNTEERS = frozenset({Role.VOLUNTEER})
+MENTORING_SUPERVISORS = CASE_FILES
 
 
 def _read(roles):
@@ -225,6 +228,27 @@ ALLOWED = {
     "follow-up-list": _read(PLACEMENTS),
     "follow-up-detail": _read(PLACEMENTS),
     "follow-up-record": _write(PLACEMENTS),
+    "mentoring:mentee": _read(VOLUNTEERS),
+    "mentoring:note_create": _form(VOLUNTEERS),
+    "mentoring:note_edit": _form(VOLUNTEERS),
+    "mentoring:alerts": _read(MENTORING_SUPERVISORS),
+    "mentoring:alert_acknowledge": _write(MENTORING_SUPERVISORS),
+    "mentoring:volunteers": _read(MENTORING_SUPERVISORS),
+    "mentoring:volunteer_profile": _form(MENTORING_SUPERVISORS),
+    "mentoring:nudge": _form(MENTORING_SUPERVISORS),
+    "mentoring:mentorship_create": _form(MENTORING_SUPERVISORS),
+    "mentoring:mentorship_status": _form(MENTORING_SUPERVISORS),
+    "mentorship-list": _form(MENTORING_SUPERVISORS),
+    "mentorship-detail": _read(MENTORING_SUPERVISORS),
+    "mentorship-set-status": _write(MENTORING_SUPERVISORS),
+    "mentoring-note-list": _read(MENTORING_SUPERVISORS),
+    "mentoring-note-detail": _read(MENTORING_SUPERVISORS),
+    "mentoring-alert-list": _read(MENTORING_SUPERVISORS),
+    "mentoring-alert-detail": _read(MENTORING_SUPERVISORS),
+    "mentoring-alert-acknowledge": _write(MENTORING_SUPERVISORS),
+    "my-mentorship-list": _read(VOLUNTEERS),
+    "my-mentorship-detail": _read(VOLUNTEERS),
+    "my-mentorship-notes": _form(VOLUNTEERS),
 }
 TENANT = set(ALLOWED)
 # Tenant pages about one object: which object of organisation B to ask for
@@ -255,6 +279,10 @@ _KIND = {
     "pl_signed": "pl_contract",
     "pl_running": "pl_contract",
     "pl_follow_up": "pl_follow_up",
+    "pair": "mentorship",
+    "mentoring_note": "mentoring_note",
+    "mentoring_alert": "mentoring_note",
+    "volunteer_profile": "volunteer_profile",
 }
 TENANT_OBJECT_ROUTES = {name: _KIND[key] for name, key in route_cases.OBJECT_OF.items()}
 TENANT_OBJECT_ROUTES["api_token_revoke"] = "api_token"
@@ -369,7 +397,22 @@ def _objects_of(tenant) -> dict:
             scope="read_write",
             expires_at=timezone.now() + datetime.timedelta(days=30),
         )
+    from tests.mentoring import factories as mentoring_factories
+
+    mentee = factories.beneficiary(
+        tenant["org"], tenant["territory"], actor, last_name="Secret-B", first_name="Binôme"
+    )
+    profile = mentoring_factories.profile(
+        tenant["org"], tenant["members"][Role.VOLUNTEER], tenant["territory"]
+    )
+    pair = mentoring_factories.pair(tenant["org"], profile, mentee, actor=actor)
+    mentoring_note = mentoring_factories.note(
+        tenant["org"], pair, alert="urgent", summary="Compte rendu Secret-B"
+    )
     return {
+        "mentorship": pair,
+        "mentoring_note": mentoring_note,
+        "volunteer_profile": profile,
         "beneficiary": factories.beneficiary(
             tenant["org"], tenant["territory"], actor, last_name="Secret-B", first_name="Personne"
         ),
@@ -459,6 +502,10 @@ def test_each_role_of_a_gets_404_for_every_object_of_b(client, two_tenants, role
             "in_progress"
         )
         assert FollowUp.objects.get(pk=objects_b["pl_follow_up"].pk).observed_on is None
+        note_b = MentoringNote.objects.get(pk=objects_b["mentoring_note"].pk)
+        assert note_b.acknowledged_at is None and note_b.summary == "Compte rendu Secret-B"
+        assert Mentorship.objects.get(pk=objects_b["mentorship"].pk).status == "active"
+        assert not Nudge.objects.exists()
 
 
 @pytest.mark.django_db

@@ -196,3 +196,32 @@ def can_manage_placements(membership: Membership | None) -> bool:
 def can_export_placements(membership: Membership | None) -> bool:
     """The contracts list as a spreadsheet (named people)."""
     return membership is not None and membership.role in PLACEMENT_ROLES
+
+
+# --- mentoring (mentoring/): supervision by case-file roles; a volunteer's
+# own pairs as an object-level rule, applied by mentoring.selectors, which
+# start from the membership.
+MENTORING_SUPERVISOR_ROLES = CASE_FILE_ROLES
+
+
+def can_supervise_mentoring(membership: Membership | None) -> bool:
+    """The alert inbox, the volunteers list and the mentoring of a case file
+    (caseworkers within their territories)."""
+    return membership is not None and membership.role in MENTORING_SUPERVISOR_ROLES
+
+
+def can_manage_mentorships(membership: Membership | None) -> bool:
+    """Volunteer profiles, pairing and ending pairs, acknowledging alerts,
+    nudging a volunteer."""
+    return membership is not None and membership.role in MENTORING_SUPERVISOR_ROLES
+
+
+def is_own_mentorship(membership: Membership | None, mentorship) -> bool:
+    """The object-level rule of a volunteer: a pair is theirs when its
+    volunteer profile belongs to this very membership (and the pair has not
+    ended). Nothing else of the organisation is."""
+    return (
+        can_mentor(membership)
+        and mentorship.status != "ended"
+        and mentorship.volunteer.membership_id == membership.pk
+    )

@@ -316,6 +316,9 @@ SPECTACULAR_SETTINGS = {
         "ContractStatusEnum": "placements.models.ContractStatus",
         "DiplomaResultEnum": "placements.models.DiplomaResult",
         "ProjectStatusEnum": "placements.models.ProjectStatus",
+        "MentoringNoteKindEnum": "mentoring.models.NoteKind",
+        "MentorshipStatusEnum": "mentoring.models.MentorshipStatus",
+        "MentorshipEndReasonEnum": "mentoring.models.MentorshipEndReason",
     },
 }
 
