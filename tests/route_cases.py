@@ -423,7 +423,6 @@ def _form(w: dict, name: str) -> dict:
             return {"volunteer": w["volunteer_profile"].pk, "started_on": today}
         case "mentoring:mentorship_status":
             return {"status": "paused"}
-    return {}
     return _placements_form(w, name)
 
 
@@ -545,7 +544,6 @@ def _api(w: dict, name: str, method: str):
                 "topics": ["housing"],
                 "summary": "Appel au sujet du logement.",
             }
-    return {}
     return _placements_api(w, name, method)
 
 
