@@ -137,7 +137,7 @@ class MyMentorshipViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.my_mentee_get(self.request.membership, self.kwargs["pk"])
 
     @extend_schema(methods=["get"], responses=NoteSerializer(many=True))
-    @extend_schema(methods=["post"], request=NoteWriteSerializer, responses=NoteSerializer)
+    @extend_schema(methods=["post"], request=NoteWriteSerializer, responses={201: NoteSerializer})
     @action(detail=True, methods=["get", "post"])
     def notes(self, request, pk=None):
         mentorship = self.get_object()

@@ -21,6 +21,8 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, is_list_serializer
 
+from thrasos.core.api import PolicyFieldsMixin
+
 ERROR = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},
@@ -36,6 +38,16 @@ VALIDATION_ERROR = {
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        # The field policy (thrasos.permissions) leaves out of an answer what
+        # the role may not read: no field of such an answer is certain. Only
+        # for read-only serializers: request and response share a component.
+        read_only = serializer.read_only or all(f.read_only for f in serializer.fields.values())
+        if direction == "response" and read_only and isinstance(serializer, PolicyFieldsMixin):
+            schema.pop("required", None)
+        return schema
+
     def _component(self, name: str, schema: dict) -> dict:
         component = ResolvedComponent(
             name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name
