@@ -26,7 +26,7 @@ from beneficiaries.pathway import HousingOutcome
 from thrasos.audit.history import track_changes
 from thrasos.core.fields import BoundedTextField
 from thrasos.core.validators import PROGRAMME_EARLIEST, DateRange
-from thrasos.tenancy import TenantModel, tenant_manager
+from thrasos.tenancy import TenantModel, TerritoryQuerySet, tenant_manager
 
 MINIMUM_MONTHS = 6
 
@@ -91,12 +91,8 @@ DESTINATION_OUTCOME = {
 }
 
 
-class HousingUnitQuerySet(models.QuerySet):
-    def in_territories(self, territory_ids):
-        """None means every territory of the organisation."""
-        if territory_ids is None:
-            return self
-        return self.filter(territory_id__in=territory_ids)
+class HousingUnitQuerySet(TerritoryQuerySet):
+    territory_field = "territory"
 
     def active(self):
         return self.filter(closed_on__isnull=True)

@@ -22,18 +22,14 @@ from thrasos.core.fields import BoundedTextField
 from thrasos.core.validators import PROGRAMME_EARLIEST, DateRange
 from thrasos.permissions import Sensitivity
 from thrasos.referentials.languages import LANGUAGES
-from thrasos.tenancy import TenantModel, tenant_manager
+from thrasos.tenancy import TenantModel, TerritoryQuerySet, tenant_manager
 
 # A volunteer may correct a note for two days; after that it is kept as written.
 NOTE_EDIT_WINDOW = datetime.timedelta(hours=48)
 
 
-class VolunteerProfileQuerySet(models.QuerySet):
-    def in_territories(self, territory_ids):
-        """None means every territory of the organisation."""
-        if territory_ids is None:
-            return self
-        return self.filter(territory_id__in=territory_ids)
+class VolunteerProfileQuerySet(TerritoryQuerySet):
+    territory_field = "territory"
 
 
 @track_changes
@@ -94,18 +90,15 @@ class VolunteerProfile(TenantModel):
         return self.is_active and self.charter_signed_on is not None
 
 
-class MentorshipQuerySet(models.QuerySet):
+class MentorshipQuerySet(TerritoryQuerySet):
+    territory_field = "beneficiary__current_territory"
+
     def current(self):
         """Active or paused: the pairs a volunteer still sees."""
         return self.exclude(status=Mentorship.Status.ENDED)
 
     def active(self):
         return self.filter(status=Mentorship.Status.ACTIVE)
-
-    def in_territories(self, territory_ids):
-        if territory_ids is None:
-            return self
-        return self.filter(beneficiary__current_territory_id__in=territory_ids)
 
 
 @track_changes

@@ -22,7 +22,7 @@ from thrasos.core.fields import BoundedTextField
 from thrasos.core.validators import PROGRAMME_EARLIEST, DateRange
 from thrasos.permissions import Sensitivity
 from thrasos.referentials import geo
-from thrasos.tenancy import TenantModel, tenant_manager
+from thrasos.tenancy import TenantModel, TerritoryQuerySet, tenant_manager
 
 from .validators import validate_naf, validate_rncp, validate_rome, validate_siret, validate_uai
 
@@ -310,11 +310,8 @@ class PartnerContact(TenantModel):
 # --- the person's professional project
 
 
-class ProjectQuerySet(models.QuerySet):
-    def in_territories(self, territory_ids):
-        if territory_ids is None:
-            return self
-        return self.filter(beneficiary__current_territory_id__in=territory_ids)
+class ProjectQuerySet(TerritoryQuerySet):
+    territory_field = "beneficiary__current_territory"
 
 
 @track_changes
@@ -417,11 +414,8 @@ class ProfessionalProject(TenantModel):
 # --- the alternance contract
 
 
-class ContractQuerySet(models.QuerySet):
-    def in_territories(self, territory_ids):
-        if territory_ids is None:
-            return self
-        return self.filter(beneficiary__current_territory_id__in=territory_ids)
+class ContractQuerySet(TerritoryQuerySet):
+    territory_field = "beneficiary__current_territory"
 
     def in_force(self):
         return self.filter(status__in=AlternanceContract.IN_FORCE)
