@@ -18,6 +18,7 @@ from beneficiaries.models import (
 from beneficiaries.pathway import State
 from thrasos import permissions
 from thrasos.accounts.models import Membership, Territory
+from thrasos.referentials.languages import LANGUAGES
 
 RECORD_FIELDS = [
     "last_name",
@@ -56,6 +57,15 @@ class BeneficiaryForm(forms.ModelForm):
         required=False,
         label=_("Referring organisation"),
     )
+    # The model's ArrayField would give a comma-separated text box: a list to
+    # choose from instead (the ISO codes of thrasos.referentials.languages).
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"),
+        choices=LANGUAGES,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Several choices: Ctrl (or Cmd) + click."),
+    )
 
     class Meta:
         model = Beneficiary
@@ -65,7 +75,6 @@ class BeneficiaryForm(forms.ModelForm):
             "protection_decision_date": DATE_INPUT,
             "residence_document_expiry": DATE_INPUT,
             "referral_date": DATE_INPUT,
-            "languages": forms.SelectMultiple(attrs={"size": 6}),
             "referral_reason": forms.Textarea(attrs={"rows": 3}),
             "has_bank_account": forms.NullBooleanSelect,
         }

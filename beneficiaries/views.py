@@ -181,10 +181,10 @@ def beneficiary_create(request):
     return render(request, "beneficiaries/create.html", {"form": form, "duplicates": duplicates})
 
 
-def _prerequisites_form(beneficiary, data=None):
+def _prerequisites_form(beneficiary, data=None, **kwargs):
     checks = {c.item_id: c for c in PrerequisiteCheck.objects.filter(beneficiary=beneficiary)}
     return PrerequisitesForm(
-        data, items=PrerequisiteItem.objects.filter(is_active=True), checks=checks
+        data, items=PrerequisiteItem.objects.filter(is_active=True), checks=checks, **kwargs
     )
 
 
@@ -196,22 +196,26 @@ def beneficiary_detail(request, pk: int):
         request,
         "beneficiaries/detail.html",
         {
-            "prerequisites_form": _prerequisites_form(beneficiary),
+            # Several forms on one page: each its own ids, so that every
+            # label points at its own field (two forms have a "kind").
+            "prerequisites_form": _prerequisites_form(beneficiary, auto_id="prerequisites_%s"),
             "documents": beneficiary.documents.filter(replaced_by=None).select_related(
                 "uploaded_by"
             ),
-            "document_form": DocumentForm(),
+            "document_form": DocumentForm(auto_id="document_%s"),
             "assessments": beneficiary.assessments.all(),
-            "assessment_form": LanguageAssessmentForm(),
+            "assessment_form": LanguageAssessmentForm(auto_id="assessment_%s"),
             "b": beneficiary,
             "referents": BeneficiaryReferent.objects.filter(beneficiary=beneficiary).select_related(
                 "membership__user"
             ),
             "timeline": selectors.timeline(beneficiary, request.membership),
             "sections": extensions.case_file_sections(beneficiary, request.membership),
-            "transition_form": TransitionForm(beneficiary=beneficiary),
-            "note_form": CaseNoteForm(),
-            "move_form": MoveForm(territory_ids=permissions.territory_ids(request.membership)),
+            "transition_form": TransitionForm(beneficiary=beneficiary, auto_id="transition_%s"),
+            "note_form": CaseNoteForm(auto_id="note_%s"),
+            "move_form": MoveForm(
+                territory_ids=permissions.territory_ids(request.membership), auto_id="move_%s"
+            ),
         },
     )
 

@@ -13,7 +13,11 @@ WANT_TEST=0
 pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext make)
 [ -z "${DATABASE_URL:-}" ] && pkgs+=(postgresql postgresql-contrib)
 [ -z "${REDIS_URL:-}" ] && pkgs+=(redis-server)
+# Tests: Chromium for the browser tests, npm for axe-core (the accessibility
+# checks injected into its pages, tests/e2e/package.json).
+# (a Node.js already on the machine, e.g. one that bundles npm, is used as is).
 [ "$WANT_TEST" = 1 ] && pkgs+=(chromium)
+[ "$WANT_TEST" = 1 ] && ! command -v npm >/dev/null && pkgs+=(nodejs npm)
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -63,3 +67,14 @@ if ! [ -x "$UV" ] || [ "$("$UV" --version | awk '{print $2}')" != "$UV_VERSION" 
 fi
 say "Syncing .venv with uv.lock"
 "$UV" sync --locked --quiet --python "$PY"
+
+# --- axe-core for the browser tests (pinned in tests/e2e/package-lock.json) ---
+if [ "$WANT_TEST" = 1 ]; then
+  E2E="$ROOT/tests/e2e"
+  stamp="$E2E/node_modules/.package-lock.json"
+  if ! [ -f "$E2E/node_modules/axe-core/axe.min.js" ] || [ "$E2E/package-lock.json" -nt "$stamp" ]; then
+    say "Installing axe-core into tests/e2e/node_modules"
+    (cd "$E2E" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+      || die "npm could not install axe-core (tests/e2e/package.json)"
+  fi
+fi

@@ -157,6 +157,40 @@ def territory_ids(membership: Membership) -> frozenset[int] | None:
     return membership._territory_ids
 
 
+def opens_case_file_in(membership: Membership | None, territory_id: int | None) -> bool:
+    """Whether the member opens the case file of a person whose current
+    territory is this one: case-file roles, within their territories for
+    caseworkers. A page links to a case file only when this holds, so that no
+    link leads to a 404."""
+    if not can_open_case_files(membership):
+        return False
+    ids = territory_ids(membership)
+    return ids is None or territory_id in ids
+
+
+class ParticipantView(models.TextChoices):
+    """What a member sees of a session's participant (SPEC §5.2)."""
+
+    # The case file opens: every column, and the name links to it.
+    CASE_FILE = "case_file", _("Case file")
+    # A participant of a session the member runs, whose case file belongs to
+    # another territory (enrolled from there, or moved since): the name and
+    # the attendance, what running the activities needs; no case file, no
+    # pathway stage.
+    NAME_AND_ATTENDANCE = "name_and_attendance", _("Name and attendance")
+
+
+def session_participant_view(
+    membership: Membership | None, beneficiary_territory_id: int | None
+) -> ParticipantView:
+    """For a member who sees the session (sessions.selectors scope it to their
+    territories): the whole participant where the case file opens, otherwise
+    the name and attendance only."""
+    if opens_case_file_in(membership, beneficiary_territory_id):
+        return ParticipantView.CASE_FILE
+    return ParticipantView.NAME_AND_ATTENDANCE
+
+
 # --- housing (units, places, occupancies: housing/)
 HOUSING_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 HOUSING_FIGURES_ROLES = HOUSING_ROLES | {Role.MANAGER}
