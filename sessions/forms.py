@@ -219,8 +219,10 @@ class CancelForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    """One radio group per expected participant. Unrecorded people start as
-    “present”: the screen is filled by marking the absent and the late."""
+    """One radio group per expected participant. People not yet recorded
+    start with no choice: saving without looking records nobody present.
+    "Tout le monde présent" (`all_present`) marks those left without a choice
+    as present, explicitly; choices already made are kept."""
 
     def __init__(self, *args, participants, recorded: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -231,12 +233,24 @@ class AttendanceForm(forms.Form):
                 label=enrolment.beneficiary.full_name,
                 choices=AttendanceStatus.choices,
                 widget=forms.RadioSelect,
-                initial=recorded.get(enrolment.pk, AttendanceStatus.PRESENT),
+                required=False,
+                initial=recorded.get(enrolment.pk),
             )
 
     def rows(self):
         for enrolment in self.participants:
             yield enrolment, self[f"p{enrolment.pk}"], enrolment.pk in self.recorded
 
-    def marks(self) -> dict[int, str]:
-        return {e.pk: self.cleaned_data[f"p{e.pk}"] for e in self.participants}
+    def marks(self, *, all_present: bool = False, only: int | None = None) -> dict[int, str]:
+        """The choices made: {enrolment id: status}; with all_present, those
+        left without a choice are present; with only, that participant's."""
+        marks = {}
+        for e in self.participants:
+            if only is not None and e.pk != only:
+                continue
+            status = self.cleaned_data.get(f"p{e.pk}")
+            if not status and all_present and e.pk not in self.recorded:
+                status = AttendanceStatus.PRESENT
+            if status:
+                marks[e.pk] = status
+        return marks

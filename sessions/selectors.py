@@ -10,6 +10,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.pathway import State
 from sessions.models import (
@@ -283,9 +284,85 @@ def cohort_funnel(figures: SessionFigures) -> dict[str, list[tuple[str, int]]]:
     }
 
 
+# The grid's column headers: short names of the kinds, spelled out in its legend.
+KIND_ABBREVIATIONS = {
+    ActivityKind.FLE: _("FLE"),
+    ActivityKind.WORKSHOP: _("WSH"),
+    ActivityKind.INDIVIDUAL: _("APP"),
+    ActivityKind.PLATFORM_VISIT: _("PLT"),
+    ActivityKind.CULTURAL_OUTING: _("OUT"),
+}
+
+
+def kind_legend() -> list[tuple[str, str]]:
+    return [(KIND_ABBREVIATIONS[kind], label) for kind, label in ActivityKind.choices]
+
+
+def status_legend() -> list[tuple[str, str, str]]:
+    return [(status, STATUS_LETTERS[status], label) for status, label in AttendanceStatus.choices]
+
+
 STATUS_LETTERS = {
     AttendanceStatus.PRESENT: "P",
     AttendanceStatus.LATE: "R",
     AttendanceStatus.EXCUSED: "E",
     AttendanceStatus.UNEXCUSED: "A",
 }
+
+
+# How far back the "today" screen looks for activities whose attendance is
+# still incomplete (the reminders take over after that).
+TO_RECORD_DAYS = 14
+
+
+@dataclass
+class ActivityToRecord:
+    activity: Activity
+    expected: int
+    recorded: int
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.expected - self.recorded)
+
+
+def activities_to_record(membership, today: datetime.date) -> list[ActivityToRecord]:
+    """Today's activities of the member's sessions (all of them, recorded or
+    not), then the earlier ones of the last TO_RECORD_DAYS days with people
+    still to record, latest first. Three queries whatever the numbers."""
+    activities = list(
+        Activity.objects.filter(
+            session__in=sessions_for(membership),
+            cancelled_at__isnull=True,
+            date__gte=today - datetime.timedelta(days=TO_RECORD_DAYS),
+            date__lte=today,
+        )
+        .select_related("session", "participant__beneficiary")
+        .annotate(recorded=Count("attendances"))
+        .order_by("-date", "start_time", "id")
+    )
+    enrolments = defaultdict(list)
+    for enrolment in Enrolment.objects.filter(
+        session_id__in={a.session_id for a in activities}
+    ).participants():
+        enrolments[enrolment.session_id].append(enrolment)
+    rows = []
+    for activity in activities:
+        if activity.participant_id:
+            expected = int(activity.participant.attends_on(activity.date))
+        else:
+            expected = sum(e.attends_on(activity.date) for e in enrolments[activity.session_id])
+        row = ActivityToRecord(activity, expected, activity.recorded)
+        if activity.date == today or row.missing:
+            rows.append(row)
+    return rows
+
+
+def mark_participant_views(membership, participants: list[ParticipantFigures]) -> None:
+    """What the member sees of each participant (thrasos.permissions,
+    SPEC §5.2): `view` is set on each, and the page links a name to its case
+    file only where that file opens."""
+    for person in participants:
+        person.view = permissions.session_participant_view(
+            membership, person.enrolment.beneficiary.current_territory_id
+        )

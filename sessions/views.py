@@ -1,12 +1,15 @@
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from beneficiaries.selectors import beneficiaries_for
-from sessions import ical, selectors, services
+from sessions import ical, selectors, services, signin
 from sessions.forms import (
     ActivityForm,
     AttendanceForm,
@@ -53,8 +56,10 @@ def session_create(request):
 def session_detail(request, pk: int):
     session = selectors.session_get(request.membership, pk)
     figures = selectors.session_figures(session)
+    selectors.mark_participant_views(request.membership, figures.participants)
     waiting = list(session.enrolments.waiting().select_related("beneficiary"))
     candidates = enrolment_candidates(beneficiaries_for(request.membership), session)
+    places_left = max(0, session.capacity - len(figures.participants))
     return render(
         request,
         "sessions/detail.html",
@@ -63,13 +68,14 @@ def session_detail(request, pk: int):
             "figures": figures,
             "funnel": selectors.cohort_funnel(figures),
             "waiting": waiting,
-            "places_left": max(0, session.capacity - len(figures.participants)),
+            "places_left": places_left,
+            "is_full": places_left == 0 and session.status != session.Status.CLOSED,
             "weeks": selectors.timetable_by_week(session),
-            "status_form": SessionStatusForm(session=session),
-            "enrolment_form": EnrolmentForm(candidates=candidates)
+            # Several forms on one page: each its own ids ("on" is in both).
+            "status_form": SessionStatusForm(session=session, auto_id="status_%s"),
+            "enrolment_form": EnrolmentForm(candidates=candidates, auto_id="enrol_%s")
             if session.status != session.Status.CLOSED
             else None,
-            "end_form": EnrolmentEndForm(),
         },
     )
 
@@ -199,13 +205,42 @@ def enrolment_promote(request, pk: int):
     )
 
 
-@gate(write=permissions.can_manage_sessions)
+@gate(permissions.can_manage_sessions)
 def enrolment_remove(request, pk: int):
-    return _enrolment_action(
+    """Removing someone from a session or its waiting list is asked first
+    (GET: the question; POST: done), so that one click never does it."""
+    if request.method == "POST":
+        return _enrolment_action(
+            request,
+            pk,
+            lambda e: services.enrolment_remove(actor=request.user, enrolment=e),
+            _("Removed from the session."),
+        )
+    enrolment = selectors.enrolment_get(request.membership, pk)
+    waiting = enrolment.status == Enrolment.Status.WAITING
+    return render(
         request,
-        pk,
-        lambda e: services.enrolment_remove(actor=request.user, enrolment=e),
-        _("Removed from the session."),
+        "core/confirm.html",
+        {
+            "title": (
+                _("Remove %(name)s from the waiting list?")
+                if waiting
+                else _("Remove %(name)s from the session?")
+            )
+            % {"name": enrolment.beneficiary.full_name},
+            "context_line": enrolment.session.name,
+            "explanation": _(
+                "The person leaves the waiting list; enrolling them again puts them at its end."
+            )
+            if waiting
+            else _(
+                "The place is freed. The person stays admitted and can be enrolled again "
+                "in this or another session."
+            ),
+            "action": request.path,
+            "confirm_label": _("Remove"),
+            "cancel_url": enrolment.session.get_absolute_url(),
+        },
     )
 
 
@@ -315,40 +350,84 @@ def activity_restore(request, pk: int):
     return redirect(activity.session)
 
 
+def _row_to_save(request, participants) -> int | None:
+    """The participant whose row htmx saves on its own (a choice changed),
+    None for the whole group."""
+    try:
+        row = int(request.POST.get("row", ""))
+    except ValueError:
+        return None
+    return row if any(e.pk == row for e in participants) else None
+
+
 @gate(read=permissions.can_view_sessions, write=permissions.can_manage_sessions)
 def attendance(request, pk: int):
-    """The group screen: one row per participant, four choices each. htmx
-    posts it and gets the form back with what was saved."""
+    """The group screen: one row per participant, four choices each, nobody
+    pre-filled. Without JavaScript the form is saved as a whole; with htmx each
+    row is saved when its choice changes (the row comes back, the focus stays
+    on it) and the whole form when a button is pressed."""
     activity = selectors.activity_get(request.membership, pk)
     participants = services.expected_participants(activity)
     recorded = dict(activity.attendances.values_list("enrolment_id", "status"))
     form = AttendanceForm(request.POST or None, participants=participants, recorded=recorded)
     saved = None
     status = 200
+    htmx = bool(request.headers.get("HX-Request"))
+    row = _row_to_save(request, participants) if request.method == "POST" else None
     if request.method == "POST":
         if form.is_valid():
-            try:
-                saved = services.attendance_record(
-                    actor=request.user, activity=activity, marks=form.marks()
+            marks = form.marks(all_present="all_present" in request.POST, only=row)
+            if not marks:
+                form.add_error(
+                    None,
+                    _("Choose an attendance for at least one person, or “Everyone present”."),
                 )
-            except ValidationError as error:
-                add_validation_error(form, error)
                 status = 400
             else:
-                if not request.headers.get("HX-Request"):
-                    messages.success(request, _("Attendance saved."))
-                    return redirect("sessions:attendance", activity.pk)
-                recorded = dict(activity.attendances.values_list("enrolment_id", "status"))
-                form = AttendanceForm(participants=participants, recorded=recorded)
+                try:
+                    saved = services.attendance_record(
+                        actor=request.user, activity=activity, marks=marks
+                    )
+                except ValidationError as error:
+                    add_validation_error(form, error)
+                    status = 400
+                else:
+                    if not htmx:
+                        messages.success(request, _("Attendance saved."))
+                        return redirect("sessions:attendance", activity.pk)
+                    recorded = dict(activity.attendances.values_list("enrolment_id", "status"))
+                    form = AttendanceForm(participants=participants, recorded=recorded)
         else:
             status = 400
-    context = {"activity": activity, "form": form, "saved": saved}
-    template = (
-        "sessions/includes/_attendance_form.html"
-        if request.headers.get("HX-Request")
-        else "sessions/attendance.html"
-    )
+    context = {
+        "activity": activity,
+        "form": form,
+        "saved": saved,
+        "can_record": activity.date <= timezone.localdate() and not activity.is_cancelled,
+    }
+    if htmx and row is not None:
+        enrolment = next(e for e in participants if e.pk == row)
+        context["row"] = (enrolment, form[f"p{row}"], row in recorded)
+        context["row_saved"] = saved is not None
+        return render(request, "sessions/includes/_attendance_row.html", context, status=status)
+    template = "sessions/includes/_attendance_form.html" if htmx else "sessions/attendance.html"
     return render(request, template, context, status=status)
+
+
+@gate(read=permissions.can_view_sessions)
+def attendance_today(request):
+    """Today's activities of the member's sessions, with how many people are
+    still to record, and the earlier ones of the last two weeks whose
+    attendance is incomplete: the way in to the group screen."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "sessions/today.html",
+        {
+            "today": today,
+            "activities": selectors.activities_to_record(request.membership, today),
+        },
+    )
 
 
 @gate(read=permissions.can_view_sessions)
@@ -366,13 +445,16 @@ def attendance_grid(request, pk: int):
         )
         for person in figures.participants
     ]
+    abbreviations = selectors.KIND_ABBREVIATIONS
     return render(
         request,
         "sessions/grid.html",
         {
             "session": session,
-            "activities": activities,
+            "activities": [(a, abbreviations[a.kind]) for a in activities],
             "rows": rows,
+            "status_legend": selectors.status_legend(),
+            "kind_legend": selectors.kind_legend(),
         },
     )
 
@@ -385,3 +467,46 @@ def session_ical(request, pk: int):
     )
     response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
     return response
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@gate(read=permissions.can_view_sessions)
+def signin_sheet(request, pk: int):
+    """The sign-in sheet of one activity (PDF)."""
+    activity = selectors.activity_get(request.membership, pk)
+    if activity.is_cancelled:
+        messages.error(request, _("This activity is cancelled: it has no sign-in sheet."))
+        return redirect(activity.session)
+    return _pdf(
+        signin.activity_sheet(activity),
+        f"emargement-{activity.date:%Y-%m-%d}-{activity.pk}.pdf",
+    )
+
+
+@gate(read=permissions.can_view_sessions)
+def signin_sheet_week(request, pk: int):
+    """The sign-in sheet of one week of a session (PDF); ?semaine=YYYY-MM-DD,
+    any day of the week (default: this week, or the session's first)."""
+    session = selectors.session_get(request.membership, pk)
+    raw = request.GET.get("semaine")
+    if raw:
+        try:
+            day = datetime.date.fromisoformat(raw)
+        except ValueError:
+            messages.error(request, _("Unknown week: give a date as YYYY-MM-DD."))
+            return redirect(session)
+    else:
+        day = min(max(timezone.localdate(), session.start_date), session.end_date)
+    if not session.start_date - datetime.timedelta(days=6) <= day <= session.end_date:
+        messages.error(request, _("This week is outside the session."))
+        return redirect(session)
+    monday = signin.week_monday(day)
+    return _pdf(
+        signin.week_sheet(session, monday),
+        f"emargement-{session.pk}-semaine-{monday:%Y-%m-%d}.pdf",
+    )

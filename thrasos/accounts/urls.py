@@ -9,8 +9,7 @@ urlpatterns = [
     path("organisation/membres/<int:pk>/", views.member_edit, name="member_edit"),
     path(
         "organisation/membres/<int:pk>/desactiver/",
-        views.member_set_active,
-        {"active": False},
+        views.member_deactivate,
         name="member_deactivate",
     ),
     path(

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from thrasos import permissions
@@ -89,6 +90,10 @@ def member_edit(request, pk: int):
 
 @gate(write=permissions.can_administer)
 def member_set_active(request, pk: int, active: bool):
+    return _set_active(request, pk, active)
+
+
+def _set_active(request, pk: int, active: bool):
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk)
     try:
         if active:
@@ -102,6 +107,30 @@ def member_set_active(request, pk: int, active: bool):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("organisation_home")
+
+
+@gate(permissions.can_administer)
+def member_deactivate(request, pk: int):
+    """Ending someone's access is asked first (GET: the question, POST:
+    done); "Restore access" undoes it."""
+    if request.method == "POST":
+        return _set_active(request, pk, active=False)
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk)
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "title": _("End the access of %(name)s?") % {"name": membership.user},
+            "context_line": f"{membership.user.email} – {membership.get_role_display()}",
+            "explanation": _(
+                "They can no longer open this organisation in Thrasos. Nothing they recorded "
+                "is deleted, and “Restore access” gives it back."
+            ),
+            "action": request.path,
+            "confirm_label": _("End access"),
+            "cancel_url": reverse("organisation_home"),
+        },
+    )
 
 
 @gate(permissions.can_administer)
