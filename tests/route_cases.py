@@ -192,6 +192,8 @@ OBJECT_OF = {
     "sessions:series_create": "running",
     "sessions:grid": "running",
     "sessions:ical": "running",
+    "sessions:signin_sheet_week": "running",
+    "sessions:signin_sheet": "past",
     "sessions:enrolment_end": "enrolled",
     "sessions:enrolment_promote": "waiting",
     "sessions:enrolment_remove": "waiting_2",
