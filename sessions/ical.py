@@ -9,7 +9,7 @@ import zoneinfo
 
 import icalendar
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sessions.models import PreparationSession
@@ -18,6 +18,13 @@ PRODID = "-//Thrasos//Sessions//FR"
 
 
 def session_calendar(session: PreparationSession) -> bytes:
+    """In French whatever the interface language of the member who downloads
+    it: the file lives on in calendars shared with the whole team."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _calendar(session)
+
+
+def _calendar(session: PreparationSession) -> bytes:
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
@@ -36,11 +43,14 @@ def session_calendar(session: PreparationSession) -> bytes:
         event.add("dtend", datetime.datetime.combine(activity.date, activity.end_time, tz))
         # An individual appointment: no name (see the module's docstring).
         summary = str(activity.get_kind_display()) if activity.participant_id else activity.label
+        if activity.is_cancelled:
+            summary = _("Cancelled: %(activity)s") % {"activity": summary}
         event.add("summary", f"{summary} – {session.name}")
         details = [
             (_("Kind"), activity.get_kind_display()),
             (_("Facilitator"), activity.facilitator),
             (_("Partner"), activity.partner),
+            (_("Reason for cancelling"), activity.cancel_reason if activity.is_cancelled else ""),
         ]
         event.add("description", "\n".join(f"{k} : {v}" for k, v in details if v))
         if activity.place or session.site:

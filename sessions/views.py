@@ -369,7 +369,12 @@ def attendance(request, pk: int):
     activity = selectors.activity_get(request.membership, pk)
     participants = services.expected_participants(activity)
     recorded = dict(activity.attendances.values_list("enrolment_id", "status"))
-    form = AttendanceForm(request.POST or None, participants=participants, recorded=recorded)
+    # Bound on any POST, even an empty one (nothing chosen gets its message).
+    form = AttendanceForm(
+        request.POST if request.method == "POST" else None,
+        participants=participants,
+        recorded=recorded,
+    )
     saved = None
     status = 200
     htmx = bool(request.headers.get("HX-Request"))
