@@ -115,7 +115,7 @@ def test_session_page_links_only_the_case_files_that_open(cw, a):
 
 
 def test_out_of_territory_participants_keep_their_name_and_attendance(cw, a):
-    _s, persons, enrolments, activity = _session(a, 2, moved=1)
+    _s, _persons, enrolments, activity = _session(a, 2, moved=1)
     url = reverse("sessions:attendance", args=[activity.pk])
     assert "PERSONNE00" in cw.get(url).content.decode()
     assert cw.post(url, {f"p{enrolments[0].pk}": "late"}).status_code == 302
@@ -146,7 +146,7 @@ def test_removing_a_participant_asks_first(cw, a):
 
 
 def test_removing_from_the_waiting_list_asks_first(cw, a):
-    s, _persons, enrolments, _activity = _session(a, 2, capacity=1, start=False)
+    _s, _persons, enrolments, _activity = _session(a, 2, capacity=1, start=False)
     waiting = enrolments[1]
     assert waiting.status == "waiting"
     url = reverse("sessions:enrolment_remove", args=[waiting.pk])
@@ -179,7 +179,7 @@ def test_ending_a_members_access_asks_first(client, a):
 
 
 def test_saving_without_choosing_records_nobody(cw, a):
-    _s, _persons, enrolments, activity = _session(a, 3)
+    _s, _persons, _enrolments, activity = _session(a, 3)
     url = reverse("sessions:attendance", args=[activity.pk])
     response = cw.post(url, {})
     assert response.status_code == 400
