@@ -701,6 +701,10 @@ def attendance_record(*, actor: User, activity: Activity, marks: dict[int, str])
     unknown = [status for status in marks.values() if status not in AttendanceStatus.values]
     if unknown:
         raise ValidationError(_("Unknown attendance status."))
+    # One recording at a time per activity: two saves of the same row (a
+    # choice changed twice quickly, each saved at once) would otherwise both
+    # create the person's record.
+    Activity.objects.select_for_update().filter(pk=activity.pk).first()
     expected = {e.pk for e in expected_participants(activity)}
     strangers = set(marks) - expected
     if strangers:
