@@ -411,10 +411,9 @@ def attendance(request, pk: int):
         "can_record": activity.date <= timezone.localdate() and not activity.is_cancelled,
     }
     if htmx and row is not None:
-        enrolment = next(e for e in participants if e.pk == row)
-        context["row"] = (enrolment, form[f"p{row}"], row in recorded)
-        context["row_saved"] = saved is not None
-        return render(request, "sessions/includes/_attendance_row.html", context, status=status)
+        return render(
+            request, "sessions/includes/_attendance_row_status.html", context, status=status
+        )
     template = "sessions/includes/_attendance_form.html" if htmx else "sessions/attendance.html"
     return render(request, template, context, status=status)
 

@@ -132,3 +132,28 @@ def test_languages_spoken_offers_its_options(client, two_tenants):
     with tenant_context(a["org"]):
         person.refresh_from_db()
     assert person.languages == ["ar", "ti"]
+
+
+def test_case_file_link_only_where_the_case_file_opens(two_tenants):
+    from django.template import Context, Template
+
+    from thrasos.tenancy import tenant_context
+
+    a = two_tenants["a"]
+    actor = a["members"][Role.COORDINATOR].user
+    elsewhere = factories.territory(a["org"], "Territoire Ailleurs", "84", "69")
+    here = factories.beneficiary(a["org"], a["territory"], actor, last_name="Ici")
+    there = factories.beneficiary(a["org"], elsewhere, actor, last_name="Ailleurs")
+    template = Template('{% load thrasos %}{% case_file_link b "#placements" %}')
+
+    def render(role, person):
+        with tenant_context(a["org"]):
+            context = Context({"current_membership": a["members"][role], "b": person})
+            return template.render(context)
+
+    assert render(Role.CASEWORKER, here) == (
+        f'<a href="{here.get_absolute_url()}#placements">{here.full_name}</a>'
+    )
+    assert render(Role.CASEWORKER, there) == there.full_name
+    assert render(Role.COORDINATOR, there).startswith("<a href=")
+    assert render(Role.VOLUNTEER, here) == here.full_name
