@@ -178,39 +178,5 @@ def group_activity(two_tenants, helene):
     return {"org": a["org"], "activity": activity, "enrolments": enrolments, "session": session}
 
 
-def test_group_attendance_with_the_keyboard(live_url, helene, group_activity, page):
-    """15 people: everyone shown present; the absent and the late are marked
-    with the arrow keys, saved with htmx (no page load), then the session page
-    shows the rate."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    _log_in(page, live_url, "helene@example.org")
-    activity = group_activity["activity"]
-    page.goto(f"{live_url}/sessions/activites/{activity.pk}/")
-    radios = page.get_by_role("radio", name="Présent·e")
-    assert radios.count() == 15
-    assert all(radios.nth(i).is_checked() for i in range(15))
-    # Participant 03: from "present", two arrows right -> excused absence.
-    radios.nth(3).focus()
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    # Participant 07: one arrow right -> late; Tab moves on to the next person.
-    radios.nth(7).focus()
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.name") == (
-        f"p{group_activity['enrolments'][8].pk}"
-    )
-    page.screenshot(path=SCREENSHOTS / "attendance.png", full_page=True)
-    url_before = page.url
-    page.get_by_role("button", name="Enregistrer les présences").click()
-    page.get_by_text("Présences enregistrées (15 modifications).").wait_for()
-    assert page.url == url_before  # swapped in place by htmx
-    assert page.get_by_role("radio", name="Absence excusée").nth(3).is_checked()
-    assert page.get_by_role("radio", name="En retard").nth(7).is_checked()
-    page.goto(f"{live_url}/sessions/{group_activity['session'].pk}/")
-    assert page.get_by_role("heading", name="Session 2027-1").is_visible()
-    # 14 of 15 attended (present or late).
-    assert page.get_by_text("93 %").first.is_visible()
-    page.screenshot(path=SCREENSHOTS / "session.png", full_page=True)
-    assert page.evaluate("window.__cspViolations") == []
-    assert page.console_errors == []
+# The group attendance screen with the keyboard: tests/e2e/test_caseworker_day.py
+# (nobody pre-filled since issue 17, at 390 and 1366 px).
