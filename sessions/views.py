@@ -364,8 +364,9 @@ def _row_to_save(request, participants) -> int | None:
 def attendance(request, pk: int):
     """The group screen: one row per participant, four choices each, nobody
     pre-filled. Without JavaScript the form is saved as a whole; with htmx each
-    row is saved when its choice changes (the row comes back, the focus stays
-    on it) and the whole form when a button is pressed."""
+    row is saved when its choice changes (only its status comes back, so the
+    radios and the focus stay where they are) and the whole form when a
+    button is pressed."""
     activity = selectors.activity_get(request.membership, pk)
     participants = services.expected_participants(activity)
     recorded = dict(activity.attendances.values_list("enrolment_id", "status"))
