@@ -186,7 +186,10 @@ def test_attendance_with_the_keyboard(live_url, role_cookies, objects, page, siz
     page.get_by_role("button", name="Tout le monde présent").click()
     page.get_by_text("Présences enregistrées (13 modifications).").wait_for()
     assert page.url == url_before
-    assert page.evaluate("document.activeElement.getAttribute('role')") == "status"
+    # The focus moves to the saved message once htmx has settled the swap.
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.getAttribute('role') === 'status'"
+    )
     assert page.get_by_role("radio", name="Absence excusée").nth(3).is_checked()
     assert page.get_by_role("radio", name="En retard").nth(4).is_checked()
     assert page.get_by_text("non saisi").count() == 0
