@@ -1,0 +1,65 @@
+/* The case file (templates/beneficiaries/detail.html). Progressive
+   enhancement only: every form also works as a plain POST without it.
+   - the pathway form shows only the fields the chosen stage needs;
+   - a form refused (400) is swapped in by htmx like a saved one, so that its
+     errors appear in place with what was typed;
+   - the print button. */
+(function () {
+  "use strict";
+
+  function within(root, selector) {
+    const found = Array.from(root.querySelectorAll(selector));
+    if (root.matches && root.matches(selector)) {
+      found.unshift(root);
+    }
+    return found;
+  }
+
+  function showFieldsFor(form) {
+    const select = form.querySelector("[data-pathway-target]");
+    if (!select) {
+      return;
+    }
+    form.querySelectorAll("[data-show-for]").forEach(function (element) {
+      const targets = element.dataset.showFor.split(" ");
+      element.hidden = !targets.includes(select.value);
+    });
+  }
+
+  function init(root) {
+    within(root, "form[data-pathway-form]").forEach(function (form) {
+      if (!form.dataset.ready) {
+        form.dataset.ready = "true";
+        form.addEventListener("change", function (event) {
+          if (event.target.matches("[data-pathway-target]")) {
+            showFieldsFor(form);
+          }
+        });
+      }
+      showFieldsFor(form);
+    });
+    within(root, "[data-print]").forEach(function (button) {
+      button.hidden = false;
+      if (!button.dataset.ready) {
+        button.dataset.ready = "true";
+        button.addEventListener("click", function () {
+          window.print();
+        });
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    init(document);
+  });
+  document.addEventListener("htmx:load", function (event) {
+    init(event.detail.elt);
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (event.detail.xhr.status === 400 && source && source.closest("[data-casefile]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+})();
