@@ -290,12 +290,14 @@ def _saved(request, beneficiary, panel: str, message: str):
 
 def _refused(request, beneficiary, panel: str, **bound):
     """A form refused: the case file again with that form as sent and its
-    errors (400), focus on them; nothing else on the page is lost."""
+    errors, focus on them; nothing else on the page is lost. A plain POST
+    gets a 400; htmx a 200, which it swaps in place like a save (a 4xx it
+    would not swap, and the browser would log it as a failed request)."""
     return render(
         request,
         "beneficiaries/detail.html",
         _case_file_context(request, beneficiary, bound=bound, invalid=panel),
-        status=400,
+        status=200 if _is_htmx(request) else 400,
     )
 
 

@@ -1,8 +1,6 @@
 /* The case file (templates/beneficiaries/detail.html). Progressive
    enhancement only: every form also works as a plain POST without it.
    - the pathway form shows only the fields the chosen stage needs;
-   - a form refused (400) is swapped in by htmx like a saved one, so that its
-     errors appear in place with what was typed;
    - the print button. */
 (function () {
   "use strict";
@@ -54,12 +52,5 @@
   });
   document.addEventListener("htmx:load", function (event) {
     init(event.detail.elt);
-  });
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    const source = event.detail.requestConfig && event.detail.requestConfig.elt;
-    if (event.detail.xhr.status === 400 && source && source.closest("[data-casefile]")) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
   });
 })();
