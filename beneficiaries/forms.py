@@ -107,6 +107,42 @@ class BeneficiaryCreateForm(BeneficiaryForm):
     class Meta(BeneficiaryForm.Meta):
         fields = ["current_territory", *RECORD_FIELDS]
 
+    # What opening a file needs, asked first; the rest can wait (it is in a
+    # closed "more" group, and on the edit page).
+    GROUPS = [
+        (
+            _("Identity"),
+            [
+                "last_name",
+                "first_name",
+                "usual_name",
+                "sex",
+                "birth_date",
+                "nationality",
+                "protection_status",
+            ],
+        ),
+        (
+            _("Referral"),
+            ["referring_organisation", "referrer_contact", "referral_date", "referral_reason"],
+        ),
+        (_("Follow-up"), ["current_territory", "referents"]),
+    ]
+
+    def clean_preferred_language(self):
+        # Among the later fields: left out, the model's default (French).
+        return self.cleaned_data.get("preferred_language") or "fr"
+
+    def groups(self):
+        return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]
+
+    def later_fields(self):
+        first = {name for _legend, names in self.GROUPS for name in names}
+        return [self[name] for name in self.fields if name not in first | {"confirm_not_duplicate"}]
+
+    def later_has_errors(self) -> bool:
+        return any(field.errors for field in self.later_fields())
+
     def __init__(self, *args, territory_ids=None, **kwargs):
         super().__init__(*args, **kwargs)
         territories = Territory.objects.filter(is_active=True)
@@ -119,6 +155,7 @@ class BeneficiaryCreateForm(BeneficiaryForm):
             .order_by("user__last_name")
         )
         self.fields["referents"].label_from_instance = lambda m: m.user.get_full_name()
+        self.fields["preferred_language"].required = False
 
 
 class TransitionForm(OwnIds, forms.Form):
@@ -308,6 +345,7 @@ class PrerequisitesForm(OwnIds, forms.Form):
                 required=False,
                 max_length=255,
                 initial=check.evidence if check else "",
+                widget=forms.TextInput(attrs={"placeholder": _("Evidence")}),
             )
 
     def rows(self):

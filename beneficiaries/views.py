@@ -23,6 +23,7 @@ from beneficiaries.forms import (
 )
 from beneficiaries.models import Beneficiary, BeneficiaryReferent, Document, PrerequisiteCheck
 from thrasos import permissions
+from thrasos.accounts.models import Role
 from thrasos.audit.models import AccessAction
 from thrasos.audit.services import access_log_for_request, access_log_records
 from thrasos.core.exports import spreadsheet_safe
@@ -144,7 +145,13 @@ def beneficiary_export(request):
 @gate(permissions.can_edit_case_files)
 def beneficiary_create(request):
     territory_ids = permissions.territory_ids(request.membership)
-    form = BeneficiaryCreateForm(request.POST or None, territory_ids=territory_ids)
+    initial = {}
+    if request.membership.role == Role.CASEWORKER:
+        # The caseworker who opens a file usually follows the person.
+        initial["referents"] = [request.membership.pk]
+    if territory_ids is not None and len(territory_ids) == 1:
+        initial["current_territory"] = next(iter(territory_ids))
+    form = BeneficiaryCreateForm(request.POST or None, territory_ids=territory_ids, initial=initial)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = {
@@ -170,7 +177,13 @@ def beneficiary_create(request):
                 )
             add_validation_error(form, error)
         else:
-            messages.success(request, _("Case file created."))
+            messages.success(
+                request,
+                _(
+                    "Case file created. Complete the rest (protection, contact, "
+                    "administrative situation) with “Edit” when you know it."
+                ),
+            )
             return redirect(beneficiary)
     return render(request, "beneficiaries/create.html", {"form": form, "duplicates": duplicates})
 

@@ -6,14 +6,19 @@ of the chosen stage and asks the prerequisites confirmation."""
 import pytest
 
 from tests import factories
-from tests.e2e.test_browser import SCREENSHOTS, _log_in, helene, live_url, page  # noqa: F401
+from tests.e2e import test_browser as browser
 from thrasos.accounts.models import Role
+
+# The browser, the live server and Hélène (a caseworker with TOTP) of the
+# suite's Chromium tests.
+live_url, page, helene = browser.live_url, browser.page, browser.helene
+SCREENSHOTS, _log_in = browser.SCREENSHOTS, browser._log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def person(two_tenants, helene):  # noqa: F811
+def person(two_tenants, helene):
     """A candidate of Hélène's territory, with a note and a long history."""
     from beneficiaries import services
     from beneficiaries.services import TransitionRequest
@@ -44,14 +49,14 @@ def person(two_tenants, helene):  # noqa: F811
     return b
 
 
-def _no_sideways_scroll(page):
-    return page.evaluate(
+def _no_sideways_scroll(tab):
+    return tab.evaluate(
         "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     )
 
 
 @pytest.mark.parametrize("width,height", [(1366, 850), (390, 844)])
-def test_the_case_file_at_desktop_and_phone_widths(live_url, helene, person, page, width, height):  # noqa: F811
+def test_the_case_file_at_desktop_and_phone_widths(live_url, helene, person, page, width, height):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": width, "height": height})
     _log_in(page, live_url, "helene@example.org")
@@ -80,7 +85,7 @@ def test_the_case_file_at_desktop_and_phone_widths(live_url, helene, person, pag
     assert page.console_errors == []
 
 
-def test_a_note_is_saved_in_place_with_the_focus_on_it(live_url, helene, person, page):  # noqa: F811
+def test_a_note_is_saved_in_place_with_the_focus_on_it(live_url, helene, person, page):
     page.set_viewport_size({"width": 390, "height": 844})
     _log_in(page, live_url, "helene@example.org")
     url = f"{live_url}/beneficiaires/{person.pk}/"
@@ -91,8 +96,7 @@ def test_a_note_is_saved_in_place_with_the_focus_on_it(live_url, helene, person,
     notes.get_by_text("Note ajoutée.").wait_for()
     assert page.url == url  # swapped in place, no page load
     focused = page.evaluate(
-        "[document.activeElement.textContent.trim(),"
-        " !!document.activeElement.closest('#notes')]"
+        "[document.activeElement.textContent.trim(), !!document.activeElement.closest('#notes')]"
     )
     assert focused == ["Note ajoutée.", True]
     # The new note is at the top of the panel, in sight; the history has it too.
@@ -109,7 +113,7 @@ def test_a_note_is_saved_in_place_with_the_focus_on_it(live_url, helene, person,
     assert page.console_errors == []
 
 
-def test_the_pathway_form_asks_only_what_the_stage_needs(live_url, helene, person, page):  # noqa: F811
+def test_the_pathway_form_asks_only_what_the_stage_needs(live_url, helene, person, page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1366, "height": 850})
     _log_in(page, live_url, "helene@example.org")
