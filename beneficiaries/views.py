@@ -227,6 +227,7 @@ def _stepper(beneficiary, transitions) -> dict:
         "total": len(pathway.MAIN_LINE),
         "side_exit": current in (pathway.State.NOT_ADMITTED, pathway.State.WITHDRAWN),
         "next": pathway.State(next_state).label if next_state else None,
+        "next_state": next_state,
         "next_hint": pathway.NEXT_STEP_HINTS.get(next_state, "") if next_state else "",
     }
 

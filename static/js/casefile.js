@@ -1,6 +1,7 @@
 /* The case file (templates/beneficiaries/detail.html). Progressive
    enhancement only: every form also works as a plain POST without it.
-   - the pathway form shows only the fields the chosen stage needs;
+   - the pathway form shows only the fields the chosen stage needs, and the
+     header's "next stage" link opens it on that stage;
    - the print button. */
 (function () {
   "use strict";
@@ -35,6 +36,25 @@
         });
       }
       showFieldsFor(form);
+    });
+    // "Next: … Record this stage": opens the pathway form on that stage.
+    within(root, "a[data-open-stage]").forEach(function (link) {
+      if (link.dataset.ready) {
+        return;
+      }
+      link.dataset.ready = "true";
+      link.addEventListener("click", function (event) {
+        const form = document.querySelector("form[data-pathway-form]");
+        const select = form && form.querySelector("[data-pathway-target]");
+        if (!select) {
+          return;
+        }
+        event.preventDefault();
+        form.closest("details").open = true;
+        select.value = link.dataset.openStage;
+        showFieldsFor(form);
+        select.focus();
+      });
     });
     within(root, "[data-print]").forEach(function (button) {
       button.hidden = false;

@@ -120,12 +120,18 @@ def test_the_pathway_form_asks_only_what_the_stage_needs(live_url, helene, perso
     url = f"{live_url}/beneficiaires/{person.pk}/"
     page.goto(url)
     panel = page.locator("#parcours")
-    panel.get_by_text("Enregistrer une étape").click()
     reason = panel.get_by_label("Motif de non-admission")
     withdrawal = panel.get_by_label("Motif d’abandon")
     confirm = panel.get_by_label("Je confirme cette étape", exact=False)
-    assert not reason.is_visible() and not withdrawal.is_visible() and not confirm.is_visible()
     stage = panel.get_by_label("Nouvelle étape")
+    # "Next: Admis·e – Record this stage" opens the form on that stage.
+    header = page.locator("#casefile-header")
+    header.get_by_role("link", name="Enregistrer cette étape").click()
+    assert stage.evaluate("el => el === document.activeElement")
+    assert stage.input_value() == "admitted"
+    assert confirm.is_visible() and not reason.is_visible()
+    stage.select_option(value="")
+    assert not reason.is_visible() and not withdrawal.is_visible() and not confirm.is_visible()
     stage.select_option(label="Non admis·e")
     assert reason.is_visible() and not withdrawal.is_visible() and not confirm.is_visible()
     stage.select_option(label="Admis·e")
