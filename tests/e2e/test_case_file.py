@@ -155,3 +155,36 @@ def test_the_pathway_form_asks_only_what_the_stage_needs(live_url, helene, perso
     assert page.evaluate("!!document.activeElement.closest('#parcours')")
     assert page.evaluate("window.__cspViolations") == []
     assert page.console_errors == []
+
+
+@pytest.mark.parametrize("width,height", [(1366, 850), (390, 844)])
+def test_the_creation_form_in_a_browser(live_url, helene, person, page, width, height):
+    """Identity, referral and territory first; Hélène already ticked as
+    referent; a duplicate shows its warning and confirmation at the top."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": width, "height": height})
+    _log_in(page, live_url, "helene@example.org")
+    page.goto(f"{live_url}/beneficiaires/nouveau/")
+    assert page.get_by_role("checkbox", name="Hélène", exact=False).is_checked()
+    assert page.locator("#id_last_name").is_visible()
+    assert not page.locator("#id_residence_document_number").is_visible()  # later
+    assert _no_sideways_scroll(page)
+    page.screenshot(path=SCREENSHOTS / f"create-{width}.png", full_page=True)
+    # The same person as the fixture's: the duplicate warning, at the top.
+    page.locator("#id_last_name").fill("Abdel Rahman")
+    page.locator("#id_first_name").fill("Yasmine")
+    page.locator("#id_sex").select_option(value="F")
+    page.locator("#id_birth_date").fill("1994-05-17")
+    page.locator("#id_protection_status").select_option(value="refugee")
+    page.get_by_role("button", name="Créer le dossier", exact=True).click()
+    warning = page.get_by_role("alert").filter(has_text="Doublon possible")
+    assert warning.is_visible()
+    assert warning.get_by_role("link", name="ABDEL-RAHMAN Yasmine").is_visible()
+    assert warning.get_by_role("checkbox").is_visible()
+    assert warning.bounding_box()["y"] < page.locator("#id_last_name").bounding_box()["y"]
+    warning.get_by_role("checkbox").check()
+    warning.get_by_role("button", name="Créer quand même le dossier").click()
+    page.get_by_role("heading", name="ABDEL RAHMAN Yasmine", level=1).wait_for()
+    assert _no_sideways_scroll(page)
+    assert page.evaluate("window.__cspViolations") == []
+    assert page.console_errors == []
