@@ -188,3 +188,23 @@ def test_the_creation_form_in_a_browser(live_url, helene, person, page, width, h
     assert _no_sideways_scroll(page)
     assert page.evaluate("window.__cspViolations") == []
     assert page.console_errors == []
+
+
+def test_a_document_is_added_in_place(live_url, helene, person, page):
+    page.set_viewport_size({"width": 1366, "height": 850})
+    _log_in(page, live_url, "helene@example.org")
+    url = f"{live_url}/beneficiaires/{person.pk}/"
+    page.goto(url)
+    panel = page.locator("#documents")
+    panel.get_by_text("Ajouter un document").click()
+    panel.locator("#document_kind").select_option(value="cv")
+    panel.locator("#document_file").set_input_files(
+        {"name": "cv.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
+    )
+    panel.get_by_role("button", name="Ajouter le document").click()
+    panel.get_by_text("Document ajouté.").wait_for()
+    assert page.url == url
+    assert panel.get_by_role("link", name="cv.pdf").is_visible()
+    assert page.evaluate("!!document.activeElement.closest('#documents')")
+    assert page.evaluate("window.__cspViolations") == []
+    assert page.console_errors == []
