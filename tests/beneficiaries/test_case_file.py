@@ -413,3 +413,18 @@ def test_another_caseworker_of_the_territory_can_be_chosen(cw_client, a):
     colleague = member(a["org"], Role.CASEWORKER, territories=[a["territory"]], last_name="Zed")
     html = cw_client.get(reverse("beneficiaries:create")).content.decode()
     assert f'value="{colleague.pk}"' in html
+
+
+def test_a_side_exit_is_shown_instead_of_a_next_stage(cw_client, a, candidate):
+    with tenant_context(a["org"]):
+        services.beneficiary_transition(
+            actor=a["members"][Role.ADMIN].user,
+            beneficiary=candidate,
+            request=TransitionRequest(to_state="withdrawn", reason="moved"),
+        )
+    html = cw_client.get(reverse("beneficiaries:detail", args=[candidate.pk])).content.decode()
+    start = html.index('id="casefile-header"')
+    header = html[start : html.index("</header>", start)]
+    assert "step-side-exit" in header and "Abandon" in header and "Déménagement" in header
+    assert "Prochaine étape" not in header and "aria-current" not in header
+    assert "Le parcours est clos." in html  # no stage left to record
