@@ -83,6 +83,8 @@ def _build(organisation, actor, territory, *, name: str, people: int, activities
                 beneficiary=b,
                 request=TransitionRequest(
                     to_state=state,
+                    confirm_prerequisites=True,
+                    comment="Banc d’essai.",
                     at=timezone.make_aware(
                         datetime.datetime.combine(
                             start - datetime.timedelta(days=back), datetime.time(9)

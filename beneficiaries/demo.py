@@ -8,9 +8,15 @@ import random
 from django.utils import timezone
 
 from beneficiaries import services
-from beneficiaries.models import Beneficiary, ReferringOrganisation
+from beneficiaries.models import (
+    Beneficiary,
+    PrerequisiteCheck,
+    PrerequisiteItem,
+    ReferringOrganisation,
+)
 from beneficiaries.pathway import (
     ALLOWED,
+    GUARDED_BY_PREREQUISITES,
     EmploymentOutcome,
     HousingOutcome,
     NotAdmittedReason,
@@ -242,6 +248,16 @@ def _advance(actor, b, steps, after: datetime.date, before: datetime.date, rng) 
         when = after + datetime.timedelta(days=span * n // (len(steps) + 1))
         if target not in ALLOWED[b.state]:
             raise ValueError(f"demo path: {b.state} -> {target} is not allowed")
+        if target in GUARDED_BY_PREREQUISITES:
+            # Admitted after an intake that found every prerequisite met.
+            services.prerequisites_set(
+                actor=actor,
+                beneficiary=b,
+                values={
+                    item: (PrerequisiteCheck.Status.MET, "")
+                    for item in PrerequisiteItem.objects.filter(is_active=True)
+                },
+            )
         services.beneficiary_transition(
             actor=actor,
             beneficiary=b,

@@ -20,6 +20,11 @@ class CaseFileSection:
     template: str
     context: Callable[[object, object], dict]  # (beneficiary, membership) -> context
     order: int = 100
+    # The case file's table of contents links to the section by this anchor
+    # (an id unique on the page) under this short title; a section without a
+    # title is shown, not listed.
+    anchor: str = ""
+    title: str = ""
 
 
 def register_timeline_source(source: TimelineSource) -> None:
@@ -39,4 +44,12 @@ def timeline_events(beneficiary, membership) -> Iterable[dict]:
 
 
 def case_file_sections(beneficiary, membership) -> list[dict]:
-    return [{"template": s.template, **s.context(beneficiary, membership)} for s in _sections]
+    return [
+        {
+            "template": s.template,
+            "anchor": s.anchor or f"section-{i}",
+            "title": s.title,
+            **s.context(beneficiary, membership),
+        }
+        for i, s in enumerate(_sections, start=1)
+    ]

@@ -50,6 +50,18 @@ RECORD_FIELDS = [
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class OwnIds:
+    """The case file holds several forms: each gets its own element ids
+    (`note_body`, `document_kind`…) so that no two labels point at one field.
+    The field names, hence what a form posts, do not change."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class BeneficiaryForm(forms.ModelForm):
     # Querysets of tenant models are set per request (the manager raises at import).
     referring_organisation = forms.ModelChoiceField(
@@ -104,6 +116,42 @@ class BeneficiaryCreateForm(BeneficiaryForm):
     class Meta(BeneficiaryForm.Meta):
         fields = ["current_territory", *RECORD_FIELDS]
 
+    # What opening a file needs, asked first; the rest can wait (it is in a
+    # closed "more" group, and on the edit page).
+    GROUPS = [
+        (
+            _("Identity"),
+            [
+                "last_name",
+                "first_name",
+                "usual_name",
+                "sex",
+                "birth_date",
+                "nationality",
+                "protection_status",
+            ],
+        ),
+        (
+            _("Referral"),
+            ["referring_organisation", "referrer_contact", "referral_date", "referral_reason"],
+        ),
+        (_("Follow-up"), ["current_territory", "referents"]),
+    ]
+
+    def clean_preferred_language(self):
+        # Among the later fields: left out, the model's default (French).
+        return self.cleaned_data.get("preferred_language") or "fr"
+
+    def groups(self):
+        return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]
+
+    def later_fields(self):
+        first = {name for _legend, names in self.GROUPS for name in names}
+        return [self[name] for name in self.fields if name not in first | {"confirm_not_duplicate"}]
+
+    def later_has_errors(self) -> bool:
+        return any(field.errors for field in self.later_fields())
+
     def __init__(self, *args, territory_ids=None, **kwargs):
         super().__init__(*args, **kwargs)
         territories = Territory.objects.filter(is_active=True)
@@ -116,9 +164,11 @@ class BeneficiaryCreateForm(BeneficiaryForm):
             .order_by("user__last_name")
         )
         self.fields["referents"].label_from_instance = lambda m: m.user.get_full_name()
+        self.fields["preferred_language"].required = False
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(OwnIds, forms.Form):
+    id_prefix = "pathway"
     to_state = forms.ChoiceField(label=_("New stage"), choices=())
     not_admitted_reason = forms.ChoiceField(
         label=_("Reason not admitted"),
@@ -149,12 +199,28 @@ class TransitionForm(forms.Form):
         max_length=PathwayTransition._meta.get_field("comment").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    confirm_prerequisites = forms.BooleanField(
+        label=_("I confirm this stage although prerequisites are not met or still to check."),
+        required=False,
+    )
+
+    # Which target stage needs which field (the others are hidden in the
+    # browser, and ignored by transition_request()).
+    FIELDS_FOR = {
+        "not_admitted_reason": (State.NOT_ADMITTED,),
+        "withdrawal_reason": (State.WITHDRAWN,),
+        "exit_employment": (State.EXITED,),
+        "exit_housing": (State.EXITED,),
+        "confirm_prerequisites": tuple(pathway.GUARDED_BY_PREREQUISITES),
+    }
 
     def __init__(self, *args, beneficiary, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_state"].choices = [("", "—")] + [
             (s, State(s).label) for s in pathway.allowed_targets(beneficiary.state)
         ]
+        # casefile.js shows, for the stage chosen, only the fields it needs.
+        self.fields["to_state"].widget.attrs["data-pathway-target"] = ""
 
     def transition_request(self):
         from beneficiaries.services import TransitionRequest
@@ -174,19 +240,23 @@ class TransitionForm(forms.Form):
             to_state=target,
             comment=data.get("comment", ""),
             reason=reason,
-            exit_employment=data.get("exit_employment", ""),
-            exit_housing=data.get("exit_housing", ""),
+            exit_employment=data.get("exit_employment", "") if target == State.EXITED else "",
+            exit_housing=data.get("exit_housing", "") if target == State.EXITED else "",
+            confirm_prerequisites=bool(data.get("confirm_prerequisites")),
         )
 
 
-class CaseNoteForm(forms.ModelForm):
+class CaseNoteForm(OwnIds, forms.ModelForm):
+    id_prefix = "note"
+
     class Meta:
         model = CaseNote
         fields = ["body", "confidentiality"]
         widgets = {"body": forms.Textarea(attrs={"rows": 4})}
 
 
-class MoveForm(forms.Form):
+class MoveForm(OwnIds, forms.Form):
+    id_prefix = "move"
     territory = forms.ModelChoiceField(queryset=Territory.objects.none(), label=_("New territory"))
     moved_on = forms.DateField(label=_("Date of the move"), widget=DATE_INPUT)
 
@@ -247,7 +317,9 @@ class ListFilterForm(forms.Form):
         self.fields["referent"].label_from_instance = lambda m: m.user.get_full_name()
 
 
-class LanguageAssessmentForm(forms.ModelForm):
+class LanguageAssessmentForm(OwnIds, forms.ModelForm):
+    id_prefix = "assessment"
+
     class Meta:
         model = LanguageAssessment
         fields = [
@@ -262,8 +334,10 @@ class LanguageAssessmentForm(forms.ModelForm):
         widgets = {"assessed_on": DATE_INPUT}
 
 
-class PrerequisitesForm(forms.Form):
+class PrerequisitesForm(OwnIds, forms.Form):
     """One status and evidence per configured item."""
+
+    id_prefix = "checklist"
 
     def __init__(self, *args, items, checks, **kwargs):
         super().__init__(*args, **kwargs)
@@ -280,6 +354,7 @@ class PrerequisitesForm(forms.Form):
                 required=False,
                 max_length=255,
                 initial=check.evidence if check else "",
+                widget=forms.TextInput(attrs={"placeholder": _("Evidence")}),
             )
 
     def rows(self):
@@ -293,7 +368,8 @@ class PrerequisitesForm(forms.Form):
         }
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(OwnIds, forms.Form):
+    id_prefix = "document"
     kind = forms.ChoiceField(label=_("Kind"), choices=Document.Kind.choices)
     file = forms.FileField(label=_("File"))
     expires_on = forms.DateField(label=_("Expiry date"), required=False, widget=DATE_INPUT)

@@ -345,6 +345,17 @@ class Beneficiary(TenantModel):
     def full_name(self) -> str:
         return f"{self.last_name.upper()} {self.first_name}"
 
+    @property
+    def age(self) -> int | None:
+        if not self.birth_date:
+            return None
+        today = timezone.localdate()
+        return (
+            today.year
+            - self.birth_date.year
+            - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+        )
+
 
 @track_changes
 class BeneficiaryReferent(TenantModel):
@@ -379,6 +390,20 @@ class PathwayTransition(TenantModel):
         indexes = [
             models.Index(fields=["organisation", "beneficiary", "at"], name="benef_transition")
         ]
+
+    @property
+    def reason_label(self) -> str:
+        """The reason in words: a non-admission's or a withdrawal's, or the
+        confirmation given despite prerequisites not met."""
+        from beneficiaries import pathway
+
+        if self.reason == pathway.PREREQUISITES_CONFIRMED:
+            return str(_("confirmed despite prerequisites not met"))
+        labels = {
+            **dict(pathway.NotAdmittedReason.choices),
+            **dict(pathway.WithdrawalReason.choices),
+        }
+        return str(labels.get(self.reason, self.reason))
 
 
 class TerritoryMove(TenantModel):

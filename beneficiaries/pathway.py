@@ -34,7 +34,35 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 
 NEEDS_REASON = frozenset({State.NOT_ADMITTED, State.WITHDRAWN})
+# The entry prerequisites (the organisation's checklist, SPEC §5.1) inform the
+# admission decision: becoming "admitted" while an item is not met or still to
+# check needs an explicit confirmation and a comment, recorded with the stage.
+# Later stages are reached through admission (and are moved automatically by
+# the sessions and placements modules), so the question is asked once, there.
+GUARDED_BY_PREREQUISITES = frozenset({State.ADMITTED})
+# The reason recorded on a transition confirmed despite the checklist.
+PREREQUISITES_CONFIRMED = "prerequisites_confirmed"
+# The main line of the pathway, in order, for the case file's stepper.
+MAIN_LINE = (
+    State.REFERRED,
+    State.CANDIDATE,
+    State.ADMITTED,
+    State.IN_SESSION,
+    State.SEEKING_CONTRACT,
+    State.IN_CONTRACT,
+    State.EXITED,
+)
 NEEDS_EXIT_SITUATION = frozenset({State.EXITED})
+
+# What it takes to reach each stage, shown under "what is next".
+NEXT_STEP_HINTS = {
+    State.CANDIDATE: _("Intake interview and prerequisites checklist."),
+    State.ADMITTED: _("Admission decision, once the prerequisites are met."),
+    State.IN_SESSION: _("Enrolment in a preparation session (Sessions)."),
+    State.SEEKING_CONTRACT: _("Professional project validated (Work-study)."),
+    State.IN_CONTRACT: _("Work-study contract signed (Work-study)."),
+    State.EXITED: _("End of the contract, with the situation at exit."),
+}
 
 
 def allowed_targets(state: str) -> list[str]:

@@ -7,7 +7,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from beneficiaries import extensions
-from beneficiaries.models import Beneficiary, BeneficiaryReferent, CaseNote
+from beneficiaries.models import (
+    Beneficiary,
+    BeneficiaryReferent,
+    CaseNote,
+    PrerequisiteCheck,
+    PrerequisiteItem,
+)
 from thrasos import permissions
 from thrasos.core.dates import moment_of
 from thrasos.core.pagination import Page, keyset_page
@@ -30,6 +36,26 @@ def beneficiary_get(membership, pk: int) -> Beneficiary:
         beneficiaries_for(membership).select_related("current_territory", "referring_organisation"),
         pk=pk,
     )
+
+
+def checklist(beneficiary: Beneficiary) -> list[tuple[PrerequisiteItem, PrerequisiteCheck | None]]:
+    """The organisation's active prerequisites, in order, each with the
+    person's check (None: never checked). Two queries."""
+    checks = {c.item_id: c for c in PrerequisiteCheck.objects.filter(beneficiary=beneficiary)}
+    return [(item, checks.get(item.pk)) for item in PrerequisiteItem.objects.filter(is_active=True)]
+
+
+def unmet_prerequisites(
+    rows: list[tuple[PrerequisiteItem, PrerequisiteCheck | None]],
+) -> list[tuple[PrerequisiteItem, str]]:
+    """The items of a checklist that are not met: (item, status), a status
+    being "not_met" or "to_check" (never checked counts as to check)."""
+    unmet = []
+    for item, check in rows:
+        status = check.status if check else PrerequisiteCheck.Status.TO_CHECK
+        if status != PrerequisiteCheck.Status.MET:
+            unmet.append((item, status))
+    return unmet
 
 
 def apply_filters(queryset, data: dict):

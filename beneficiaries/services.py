@@ -8,12 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beneficiaries import pathway
+from beneficiaries import pathway, selectors
 from beneficiaries.models import (
     Beneficiary,
     BeneficiaryReferent,
     CaseNote,
     PathwayTransition,
+    PrerequisiteCheck,
     TerritoryMove,
     normalise_name,
 )
@@ -98,6 +99,51 @@ class TransitionRequest:
     exit_employment: str = ""
     exit_housing: str = ""
     at: datetime.datetime | None = None  # when it happened; default now
+    # The actor saw that prerequisites are not met or still to check and moves
+    # on anyway (pathway.GUARDED_BY_PREREQUISITES); needs a comment.
+    confirm_prerequisites: bool = False
+
+
+def _unmet_summary(unmet: list) -> str:
+    labels = dict(PrerequisiteCheck.Status.choices)
+    return ", ".join(f"{item.label} ({str(labels[status]).lower()})" for item, status in unmet)
+
+
+def _guard_prerequisites(beneficiary: Beneficiary, request: TransitionRequest) -> str:
+    """Refuses a guarded move while prerequisites are not met, unless
+    confirmed with a comment; returns what to record with the stage (the
+    items not met at that moment), or "" when the checklist is complete."""
+    if request.to_state not in pathway.GUARDED_BY_PREREQUISITES:
+        return ""
+    rows = selectors.checklist(beneficiary)
+    unmet = selectors.unmet_prerequisites(rows)
+    if not unmet:
+        return ""
+    summary = _unmet_summary(unmet)
+    if not request.confirm_prerequisites:
+        raise ValidationError(
+            {
+                "confirm_prerequisites": _(
+                    "%(count)s of %(total)s prerequisites are not met or still to check "
+                    "(%(items)s). To move on anyway, confirm it and explain why in the comment."
+                )
+                % {"count": len(unmet), "total": len(rows), "items": summary}
+            },
+            code="unmet_prerequisites",
+        )
+    if not request.comment.strip():
+        raise ValidationError(
+            {
+                "comment": _(
+                    "Explain why the person moves on although prerequisites are not met "
+                    "or still to check."
+                )
+            },
+            code="unmet_prerequisites_comment",
+        )
+    return _("Confirmed with prerequisites not met or still to check: %(items)s.") % {
+        "items": summary
+    }
 
 
 @transaction.atomic
@@ -138,6 +184,7 @@ def beneficiary_transition(
                 % {"date": timezone.localtime(locked.state_changed_at).strftime("%d/%m/%Y")}
             }
         )
+    confirmed = _guard_prerequisites(locked, request)
     transition = PathwayTransition(
         beneficiary=locked,
         at=at,
@@ -148,6 +195,13 @@ def beneficiary_transition(
         reason=request.reason if target in pathway.NEEDS_REASON else "",
     )
     validate_fields(transition, "comment")
+    if confirmed:
+        # Kept with the stage: the override, and what was missing then.
+        limit = PathwayTransition._meta.get_field("comment").max_length
+        transition.reason = pathway.PREREQUISITES_CONFIRMED
+        transition.comment = f"{transition.comment}\n\n{confirmed}"
+        if len(transition.comment) > limit:
+            transition.comment = transition.comment[: limit - 1] + "…"
     transition.save()
     locked.state = target
     locked.state_changed_at = transition.at

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beneficiaries import extensions, selectors, services
+from beneficiaries import extensions, pathway, selectors, services
 from beneficiaries.forms import (
     BeneficiaryCreateForm,
     BeneficiaryForm,
@@ -21,14 +21,9 @@ from beneficiaries.forms import (
     PrerequisitesForm,
     TransitionForm,
 )
-from beneficiaries.models import (
-    Beneficiary,
-    BeneficiaryReferent,
-    Document,
-    PrerequisiteCheck,
-    PrerequisiteItem,
-)
+from beneficiaries.models import Beneficiary, BeneficiaryReferent, Document, PrerequisiteCheck
 from thrasos import permissions
+from thrasos.accounts.models import Role
 from thrasos.audit.models import AccessAction
 from thrasos.audit.services import access_log_for_request, access_log_records
 from thrasos.core.exports import spreadsheet_safe
@@ -150,7 +145,13 @@ def beneficiary_export(request):
 @gate(permissions.can_edit_case_files)
 def beneficiary_create(request):
     territory_ids = permissions.territory_ids(request.membership)
-    form = BeneficiaryCreateForm(request.POST or None, territory_ids=territory_ids)
+    initial = {}
+    if request.membership.role == Role.CASEWORKER:
+        # The caseworker who opens a file usually follows the person.
+        initial["referents"] = [request.membership.pk]
+    if territory_ids is not None and len(territory_ids) == 1:
+        initial["current_territory"] = next(iter(territory_ids))
+    form = BeneficiaryCreateForm(request.POST or None, territory_ids=territory_ids, initial=initial)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = {
@@ -176,15 +177,141 @@ def beneficiary_create(request):
                 )
             add_validation_error(form, error)
         else:
-            messages.success(request, _("Case file created."))
+            messages.success(
+                request,
+                _(
+                    "Case file created. Complete the rest (protection, contact, "
+                    "administrative situation) with “Edit” when you know it."
+                ),
+            )
             return redirect(beneficiary)
     return render(request, "beneficiaries/create.html", {"form": form, "duplicates": duplicates})
 
 
-def _prerequisites_form(beneficiary, data=None, **kwargs):
-    checks = {c.item_id: c for c in PrerequisiteCheck.objects.filter(beneficiary=beneficiary)}
-    return PrerequisitesForm(
-        data, items=PrerequisiteItem.objects.filter(is_active=True), checks=checks, **kwargs
+# The case file's panels: the anchor each save returns to (without
+# JavaScript, a redirect to it; with htmx, the panel swapped in place).
+PANELS = {
+    "summary": "resume",
+    "pathway": "parcours",
+    "checklist": "prerequis",
+    "documents": "documents",
+    "notes": "notes",
+}
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _stepper(beneficiary, transitions) -> dict:
+    """The pathway as the header shows it: the main line with each stage
+    done, current or to come, what comes next, and a side exit if any."""
+    reached = {t.to_state for t in transitions} | {beneficiary.state}
+    current = beneficiary.state
+    steps = []
+    for state in pathway.MAIN_LINE:
+        if state == current:
+            status = "current"
+        elif state in reached:
+            status = "done"
+        else:
+            status = "todo"
+        steps.append({"state": state, "label": pathway.State(state).label, "status": status})
+    following = [
+        s for s in pathway.allowed_targets(current) if s in pathway.MAIN_LINE and s not in reached
+    ]
+    next_state = following[0] if following else None
+    return {
+        "steps": steps,
+        "position": pathway.MAIN_LINE.index(current) + 1 if current in pathway.MAIN_LINE else None,
+        "total": len(pathway.MAIN_LINE),
+        "side_exit": current in (pathway.State.NOT_ADMITTED, pathway.State.WITHDRAWN),
+        "next": pathway.State(next_state).label if next_state else None,
+        "next_state": next_state,
+        "next_hint": pathway.NEXT_STEP_HINTS.get(next_state, "") if next_state else "",
+    }
+
+
+def _case_file_context(request, beneficiary, *, bound=None, saved=None, invalid=None) -> dict:
+    """Everything the case file shows, in a number of queries that does not
+    depend on its history. `bound`: forms sent back with errors (by context
+    name); `saved`: (panel, message) after a save; `invalid`: the panel
+    whose form was refused (focus goes there)."""
+    membership = request.membership
+    rows = selectors.checklist(beneficiary)
+    timeline = selectors.timeline(beneficiary, membership)
+    transitions = [e["object"] for e in timeline if e["kind"] == "transition"]
+    unmet = selectors.unmet_prerequisites(rows)
+    readable = set(permissions.readable_fields(membership.role, Beneficiary.FIELD_SENSITIVITY))
+    context = {
+        "b": beneficiary,
+        "readable": readable,
+        "stepper": _stepper(beneficiary, transitions),
+        "transitions": transitions,
+        "checklist_rows": rows,
+        "unmet": [(item, PrerequisiteCheck.Status(status).label) for item, status in unmet],
+        "checklist_met": len(rows) - len(unmet),
+        "guarded_targets": [
+            s
+            for s in pathway.allowed_targets(beneficiary.state)
+            if s in pathway.GUARDED_BY_PREREQUISITES
+        ],
+        "prerequisites_form": PrerequisitesForm(
+            items=[item for item, _check in rows],
+            checks={item.pk: check for item, check in rows if check},
+        ),
+        "documents": beneficiary.documents.filter(replaced_by=None).select_related("uploaded_by"),
+        "document_form": DocumentForm(),
+        # Oldest first, as read in a table of progress (the timeline has them).
+        "assessments": sorted(
+            (e["object"] for e in timeline if e["kind"] == "assessment"),
+            key=lambda a: (a.assessed_on, a.pk),
+        ),
+        "assessment_form": LanguageAssessmentForm(),
+        "notes": [e["object"] for e in timeline if e["kind"] == "note"],
+        "referents": BeneficiaryReferent.objects.filter(beneficiary=beneficiary).select_related(
+            "membership__user"
+        ),
+        "timeline": timeline,
+        "sections": extensions.case_file_sections(beneficiary, membership),
+        "transition_form": TransitionForm(beneficiary=beneficiary),
+        "note_form": CaseNoteForm(),
+        "move_form": MoveForm(territory_ids=permissions.territory_ids(membership)),
+        "panels": PANELS,
+        "saved_panel": saved[0] if saved else None,
+        "saved_message": saved[1] if saved else None,
+        "invalid_panel": invalid,
+        "printed_at": timezone.localtime(),
+    }
+    context.update(bound or {})
+    return context
+
+
+def _saved(request, beneficiary, panel: str, message: str):
+    """After a save. htmx gets the case file as it now is (it swaps the saved
+    panel, the header and the history in place, and focus goes to the
+    panel's confirmation); a plain POST is redirected to the panel's anchor."""
+    if _is_htmx(request):
+        beneficiary.refresh_from_db()
+        return render(
+            request,
+            "beneficiaries/detail.html",
+            _case_file_context(request, beneficiary, saved=(panel, message)),
+        )
+    messages.success(request, message)
+    return redirect(f"{beneficiary.get_absolute_url()}#{PANELS[panel]}")
+
+
+def _refused(request, beneficiary, panel: str, **bound):
+    """A form refused: the case file again with that form as sent and its
+    errors, focus on them; nothing else on the page is lost. A plain POST
+    gets a 400; htmx a 200, which it swaps in place like a save (a 4xx it
+    would not swap, and the browser would log it as a failed request)."""
+    return render(
+        request,
+        "beneficiaries/detail.html",
+        _case_file_context(request, beneficiary, bound=bound, invalid=panel),
+        status=200 if _is_htmx(request) else 400,
     )
 
 
@@ -192,32 +319,7 @@ def _prerequisites_form(beneficiary, data=None, **kwargs):
 def beneficiary_detail(request, pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
     access_log_for_request(request, beneficiary)
-    return render(
-        request,
-        "beneficiaries/detail.html",
-        {
-            # Several forms on one page: each its own ids, so that every
-            # label points at its own field (two forms have a "kind").
-            "prerequisites_form": _prerequisites_form(beneficiary, auto_id="prerequisites_%s"),
-            "documents": beneficiary.documents.filter(replaced_by=None).select_related(
-                "uploaded_by"
-            ),
-            "document_form": DocumentForm(auto_id="document_%s"),
-            "assessments": beneficiary.assessments.all(),
-            "assessment_form": LanguageAssessmentForm(auto_id="assessment_%s"),
-            "b": beneficiary,
-            "referents": BeneficiaryReferent.objects.filter(beneficiary=beneficiary).select_related(
-                "membership__user"
-            ),
-            "timeline": selectors.timeline(beneficiary, request.membership),
-            "sections": extensions.case_file_sections(beneficiary, request.membership),
-            "transition_form": TransitionForm(beneficiary=beneficiary, auto_id="transition_%s"),
-            "note_form": CaseNoteForm(auto_id="note_%s"),
-            "move_form": MoveForm(
-                territory_ids=permissions.territory_ids(request.membership), auto_id="move_%s"
-            ),
-        },
-    )
+    return render(request, "beneficiaries/detail.html", _case_file_context(request, beneficiary))
 
 
 @gate(permissions.can_edit_case_files)
@@ -232,7 +334,7 @@ def beneficiary_edit(request, pk: int):
         ),
     ):
         messages.success(request, _("Case file saved."))
-        return redirect(beneficiary)
+        return redirect(f"{beneficiary.get_absolute_url()}#{PANELS['summary']}")
     return render(
         request,
         "beneficiaries/form_page.html",
@@ -252,24 +354,21 @@ def beneficiary_transition(request, pk: int):
             actor=request.user, beneficiary=beneficiary, request=form.transition_request()
         ),
     ):
-        messages.success(request, _("Pathway updated."))
-        return redirect(beneficiary)
-    return render(
-        request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary}, status=400
-    )
+        return _saved(request, beneficiary, "pathway", _("Pathway updated."))
+    return _refused(request, beneficiary, "pathway", transition_form=form)
 
 
 @gate(write=permissions.can_edit_case_files)
 def case_note_add(request, pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
     form = CaseNoteForm(request.POST)
-    if form.is_valid():
-        services.case_note_add(actor=request.user, beneficiary=beneficiary, **form.cleaned_data)
-        messages.success(request, _("Note added."))
-        return redirect(beneficiary)
-    return render(
-        request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary}, status=400
-    )
+    if submit(
+        request,
+        form,
+        lambda data: services.case_note_add(actor=request.user, beneficiary=beneficiary, **data),
+    ):
+        return _saved(request, beneficiary, "notes", _("Note added."))
+    return _refused(request, beneficiary, "notes", note_form=form)
 
 
 @gate(write=permissions.can_edit_case_files)
@@ -286,26 +385,28 @@ def beneficiary_move(request, pk: int):
             moved_on=data["moved_on"],
         ),
     ):
-        messages.success(request, _("Territory changed."))
-        return redirect(beneficiary)
-    return render(
-        request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary}, status=400
-    )
+        return _saved(request, beneficiary, "summary", _("Territory changed."))
+    return _refused(request, beneficiary, "summary", move_form=form)
 
 
 @gate(write=permissions.can_edit_case_files)
 def prerequisites_update(request, pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
-    form = _prerequisites_form(beneficiary, request.POST)
-    if form.is_valid():
-        services.prerequisites_set(
-            actor=request.user, beneficiary=beneficiary, values=form.values()
-        )
-        messages.success(request, _("Prerequisites saved."))
-        return redirect(beneficiary)
-    return render(
-        request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary}, status=400
+    rows = selectors.checklist(beneficiary)
+    form = PrerequisitesForm(
+        request.POST,
+        items=[item for item, _check in rows],
+        checks={item.pk: check for item, check in rows if check},
     )
+    if submit(
+        request,
+        form,
+        lambda data: services.prerequisites_set(
+            actor=request.user, beneficiary=beneficiary, values=form.values()
+        ),
+    ):
+        return _saved(request, beneficiary, "checklist", _("Prerequisites saved."))
+    return _refused(request, beneficiary, "checklist", prerequisites_form=form)
 
 
 @gate(write=permissions.can_edit_case_files)
@@ -319,11 +420,8 @@ def assessment_add(request, pk: int):
             actor=request.user, beneficiary=beneficiary, data=data
         ),
     ):
-        messages.success(request, _("Assessment recorded."))
-        return redirect(beneficiary)
-    return render(
-        request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary}, status=400
-    )
+        return _saved(request, beneficiary, "checklist", _("Assessment recorded."))
+    return _refused(request, beneficiary, "checklist", assessment_form=form)
 
 
 @gate(write=permissions.can_edit_case_files)
@@ -347,11 +445,16 @@ def document_upload(request, pk: int):
             replaces=replaces,
         ),
     ):
-        messages.success(request, _("Document added."))
-        return redirect(beneficiary)
-    return render(
-        request, "beneficiaries/form_page.html", {"form": form, "b": beneficiary}, status=400
-    )
+        return _saved(request, beneficiary, "documents", _("Document added."))
+    if replaces is not None:
+        # A replacement's own form has only the file: its error goes above
+        # the documents, the "add" form stays empty.
+        messages_form = DocumentForm()
+        for error in form.errors.values():
+            for message in error:
+                messages_form.add_error(None, message)
+        form = messages_form
+    return _refused(request, beneficiary, "documents", document_form=form)
 
 
 @gate(read=permissions.can_open_case_files)

@@ -3,6 +3,7 @@ timeline events (entry, move, exit). Called by beneficiaries.extensions after
 the case file's access check (case-file roles only)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.extensions import CaseFileSection
 from housing.models import Occupancy
@@ -35,7 +36,11 @@ def section_context(beneficiary, membership) -> dict:
 
 
 SECTION = CaseFileSection(
-    template="housing/includes/_case_file_section.html", context=section_context, order=30
+    template="housing/includes/_case_file_section.html",
+    context=section_context,
+    order=30,
+    anchor="logement",
+    title=_("Housing"),
 )
 
 

@@ -2,6 +2,8 @@
 the case file's access check has run): a section with the person's pairs and
 their last note, and the mentoring notes in the timeline."""
 
+from django.utils.translation import gettext_lazy as _
+
 from beneficiaries.extensions import CaseFileSection
 from mentoring import selectors
 from thrasos import permissions
@@ -18,7 +20,11 @@ def section_context(beneficiary, membership) -> dict:
 
 
 SECTION = CaseFileSection(
-    template="mentoring/includes/_case_file_section.html", context=section_context, order=40
+    template="mentoring/includes/_case_file_section.html",
+    context=section_context,
+    order=40,
+    anchor="parrainage",
+    title=_("Mentoring"),
 )
 
 

@@ -3,6 +3,7 @@ the contracts and the follow-ups after exit, and their timeline events.
 Called by beneficiaries.extensions after the case file's access check."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.extensions import CaseFileSection
 from beneficiaries.pathway import State, WithdrawalReason, is_positive_exit
@@ -79,7 +80,11 @@ def section_context(beneficiary, membership) -> dict:
 
 
 SECTION = CaseFileSection(
-    template="placements/includes/_case_file_section.html", context=section_context, order=20
+    template="placements/includes/_case_file_section.html",
+    context=section_context,
+    order=20,
+    anchor="alternance",
+    title=_("Work-study"),
 )
 
 

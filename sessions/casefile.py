@@ -4,6 +4,8 @@ beneficiaries.extensions after the case file's access check."""
 
 import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from beneficiaries.extensions import CaseFileSection
 from sessions import selectors
 from sessions.models import Enrolment
@@ -28,7 +30,11 @@ def section_context(beneficiary, membership) -> dict:
 
 
 SECTION = CaseFileSection(
-    template="sessions/includes/_case_file_section.html", context=section_context, order=10
+    template="sessions/includes/_case_file_section.html",
+    context=section_context,
+    order=10,
+    anchor="sessions",
+    title=_("Sessions"),
 )
 
 

@@ -79,10 +79,17 @@ def admitted(org, territory, actor, **fields):
 
     b = beneficiary(org, territory, actor, **fields)
     with tenant_context(org):
-        for state in ("candidate", "admitted"):
-            beneficiary_transition(
-                actor=actor, beneficiary=b, request=TransitionRequest(to_state=state)
-            )
+        beneficiary_transition(
+            actor=actor, beneficiary=b, request=TransitionRequest(to_state="candidate")
+        )
+        # The checklist is left to check: admitted with the confirmation it asks.
+        beneficiary_transition(
+            actor=actor,
+            beneficiary=b,
+            request=TransitionRequest(
+                to_state="admitted", confirm_prerequisites=True, comment="Admis·e (test)."
+            ),
+        )
     return b
 
 

@@ -97,6 +97,14 @@ class TransitionSerializer(serializers.Serializer):
     exit_housing = serializers.ChoiceField(
         choices=pathway.HousingOutcome.choices, required=False, allow_blank=True, default=""
     )
+    confirm_prerequisites = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "Becoming admitted while prerequisites are not met or still to check is "
+            "refused (400) unless this is true and a comment explains why."
+        ),
+    )
 
 
 class CaseNoteSerializer(serializers.ModelSerializer):

@@ -73,6 +73,9 @@ def _walk(b, actor, *states):
             beneficiary=b,
             request=TransitionRequest(
                 to_state=state,
+                # The checklist is left to check: admission asks a confirmation.
+                confirm_prerequisites=True,
+                comment="Étape (test).",
                 exit_employment="cdi" if state == State.EXITED else "",
                 exit_housing="social_housing" if state == State.EXITED else "",
             ),
