@@ -186,18 +186,21 @@ def test_the_runtime_role_cannot_change_history_except_through_a_pending_anonymi
             reason="x",
             transaction_id=1,
         )
-        with pytest.raises(DatabaseError, match="no anonymisation pending"):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT privacy_scrub_history(%s, %s, %s, %s, %s)",
-                    [
-                        stale.pk,
-                        "beneficiaries_beneficiaryevent",
-                        "beneficiaries_beneficiary",
-                        ["phone"],
-                        [full_person["person"].pk],
-                    ],
-                )
+        with (
+            pytest.raises(DatabaseError, match="no anonymisation pending"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(
+                "SELECT privacy_scrub_history(%s, %s, %s, %s, %s)",
+                [
+                    stale.pk,
+                    "beneficiaries_beneficiaryevent",
+                    "beneficiaries_beneficiary",
+                    ["phone"],
+                    [full_person["person"].pk],
+                ],
+            )
         # Within the anonymising transaction: only history tables of tenant
         # tables, never the ids.
         with connection.cursor() as cursor:

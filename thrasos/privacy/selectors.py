@@ -119,7 +119,9 @@ def records_becoming_inactive(days: int, *, today: datetime.date | None = None):
 
 
 def inactive_on(last_activity: datetime.datetime) -> datetime.date:
-    return timezone.localtime(last_activity).date() + INACTIVITY
+    """The first day the record counts as inactive (two full years after
+    the day of its last activity), the day the retention task anonymises it."""
+    return timezone.localtime(last_activity).date() + INACTIVITY + datetime.timedelta(days=1)
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
