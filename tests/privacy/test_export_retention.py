@@ -81,18 +81,21 @@ def test_retention_on_boundary_dates_and_a_record_kept_for_a_reason(two_tenants)
     with tenant_context(org):
         last = selectors.with_last_activity(Beneficiary.objects.filter(pk=inactive.pk)).get()
         last_day = timezone.localtime(last.last_activity).date()
-        boundary = last_day + selectors.INACTIVITY  # first day it is inactive
+        boundary = last_day + selectors.INACTIVITY  # the last day it is active
         # The day before the boundary: nothing to anonymise, flagged 30 days ahead.
         assert not selectors.inactive_records(today=boundary - datetime.timedelta(days=1)).exists()
-        soon = selectors.records_becoming_inactive(30, today=boundary - datetime.timedelta(days=30))
-        assert {p.pk for p in soon} >= {inactive.pk}
-        assert (
-            not selectors.records_becoming_inactive(
-                30, today=boundary - datetime.timedelta(days=31)
-            )
-            .filter(pk=inactive.pk)
-            .exists()
+        # Inactive from the day after the boundary: flagged 30 days before it.
+        first_inactive = selectors.inactive_on(last.last_activity)
+        assert first_inactive == boundary + datetime.timedelta(days=1)
+        soon = selectors.records_becoming_inactive(
+            30, today=first_inactive - datetime.timedelta(days=30)
         )
+        assert {p.pk for p in soon} >= {inactive.pk}
+        earlier = selectors.records_becoming_inactive(
+            30, today=first_inactive - datetime.timedelta(days=31)
+        )
+        assert not earlier.filter(pk=inactive.pk).exists()
+        assert not selectors.inactive_records(today=boundary).exists()
         RetentionHold.objects.create(
             person=kept,
             reason="Contentieux en cours",
