@@ -44,7 +44,7 @@ def test_a_caseworker_records_the_information_notice_shown_on_the_case_file(
     response = client.post(url, {"received_on": "2026-01-05", "language": "ar"})
     assert response.status_code == 302
     page = client.get(detail).text
-    assert "Notice d’information reçue le 05/01/2026, en arabe" in page
+    assert "Notice d’information reçue le 05/01/2026, en Arabe" in page
     with tenant_context(a["org"]):
         notice = InformationNotice.objects.get()
         assert notice.given_by == a["members"][Role.CASEWORKER].user
