@@ -60,15 +60,15 @@ def test_export_holds_every_relation_of_the_person_and_nothing_of_another(full_p
     assert SECRETS["email"] in text
     assert "Entretien" in text and "Appel" in text  # case note, mentoring note
     assert any(n.startswith("documents/") and n.endswith(".pdf") for n in names)
-    users = {row["user"] for row in sections["access log"]}
-    assert len(sections["access log"]) >= 2 and users
+    log = sections[str(export.ACCESS_LOG)]
+    assert len(log) >= 2 and all(row[str(export.BY)] for row in log)
     # Nothing of the other person.
     assert "Témoin" not in text
     other_pk = str(full_person["other"].pk)
     assert all(
-        not row["object"].endswith(f" {other_pk}")
-        for row in sections["access log"]
-        if row["object"].startswith("beneficiaries.beneficiary ")
+        not row[str(export.WHAT)].endswith(f" {other_pk}")
+        for row in log
+        if row[str(export.WHAT)].startswith("beneficiaries.beneficiary ")
     )
 
 
@@ -95,6 +95,11 @@ def test_retention_on_boundary_dates_and_a_record_kept_for_a_reason(two_tenants)
             30, today=first_inactive - datetime.timedelta(days=31)
         )
         assert not earlier.filter(pk=inactive.pk).exists()
+        # What the case file shows.
+        month_before = first_inactive - datetime.timedelta(days=30)
+        assert selectors.inactive_on_soon(inactive, today=month_before) == first_inactive
+        day_earlier = first_inactive - datetime.timedelta(days=31)
+        assert selectors.inactive_on_soon(inactive, today=day_earlier) is None
         assert not selectors.inactive_records(today=boundary).exists()
         RetentionHold.objects.create(
             person=kept,

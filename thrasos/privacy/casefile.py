@@ -10,8 +10,12 @@ def section_context(person, membership) -> dict:
     from thrasos.privacy import selectors
     from thrasos.privacy.forms import InformationNoticeForm
 
+    inactive_on = None
+    if permissions.can_manage_retention(membership):
+        inactive_on = selectors.inactive_on_soon(person)
     return {
         "person": person,
+        "inactive_on": inactive_on,
         "notice_form": InformationNoticeForm(),
         "notice": selectors.latest_notice(person),
         "anonymised": selectors.anonymisation_of(person),

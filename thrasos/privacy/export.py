@@ -10,11 +10,13 @@ import datetime
 import decimal
 import io
 import json
+import re
 import zipfile
 
 from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from thrasos.audit.models import AccessAction, AccessLog
 from thrasos.audit.services import access_log_record
@@ -46,18 +48,69 @@ def _value(row, field: models.Field):
     return value
 
 
+# Fields that Django names from their attribute (no verbose name): a label
+# a reader understands.
+FIELD_LABELS = {
+    "author": _("written by"),
+    "actor": _("recorded by"),
+    "recorded_by": _("recorded by"),
+    "uploaded_by": _("uploaded by"),
+    "created_by": _("created by"),
+    "checked_by": _("checked by"),
+    "created_at": _("created on"),
+    "updated_at": _("changed on"),
+    "recorded_at": _("recorded on"),
+    "content_type": _("file type"),
+    "file": _("file (name on the server)"),
+    "search_last_first": _("name search (normalised)"),
+    "search_first_last": _("name search (normalised)"),
+}
+
+
+def _label(field: models.Field) -> str:
+    return str(FIELD_LABELS.get(field.name, field.verbose_name))
+
+
 def _row(declared: registry.PersonalModel, row) -> dict:
+    person = registry.person_model()
     fields = [
         f
         for f in declared.model._meta.concrete_fields
-        if f.name in declared.fields or f.name in declared.other
+        if (f.name in declared.fields or f.name in declared.other)
+        # The person themselves, on each row about them: said once.
+        and not (f.is_relation and f.related_model is person and declared.person)
     ]
-    data = {"id": row.pk}
+    data = {str(_("number")): row.pk}
     for field in fields:
         value = _value(row, field)
         if value is not None:
-            data[str(field.verbose_name)] = value
+            data[_label(field)] = value
     return data
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})[^ ]*)?$")
+
+
+def _readable(value):
+    """Dates as a French reader writes them, for the PDF (the JSON keeps
+    ISO 8601)."""
+    if isinstance(value, list):
+        return ", ".join(str(_readable(v)) for v in value)
+    if isinstance(value, str) and (match := _ISO.match(value)):
+        year, month, day, hour, minute = match.groups()
+        return f"{day}/{month}/{year}" + (f" {hour}:{minute}" if hour else "")
+    return value
+
+
+def readable_sections(sections: dict) -> dict:
+    return {
+        title: [{key: _readable(value) for key, value in row.items()} for row in rows]
+        for title, rows in sections.items()
+    }
+
+
+# Keys of the access-log section (in the language of the export).
+ACCESS_LOG, BY, WHAT = _("access log"), _("by"), _("what")
 
 
 def person_data(person) -> tuple[dict, list[tuple[str, object]]]:
@@ -84,12 +137,12 @@ def person_data(person) -> tuple[dict, list[tuple[str, object]]]:
     access = models.Q()
     for object_type, ids in logged:
         access |= models.Q(object_type=object_type, object_id__in=ids)
-    sections["access log"] = [
+    sections[str(ACCESS_LOG)] = [
         {
-            "date": timezone.localtime(entry.at).isoformat(),
-            "user": str(entry.user) if entry.user else None,
-            "action": entry.get_action_display(),
-            "object": f"{entry.object_type} {entry.object_id}",
+            str(_("date")): timezone.localtime(entry.at).isoformat(),
+            str(BY): str(entry.user) if entry.user else None,
+            str(_("action")): entry.get_action_display(),
+            str(WHAT): f"{entry.object_type} {entry.object_id}",
         }
         for entry in AccessLog.objects.filter(access).select_related("user").order_by("at", "id")
     ]
@@ -108,7 +161,11 @@ def build_zip(person, *, generated_at: datetime.datetime) -> bytes:
     }
     pdf = render_pdf(
         "privacy/pdf/export.html",
-        {"person": person, "sections": sections, "generated_at": generated_at},
+        {
+            "person": person,
+            "sections": readable_sections(sections),
+            "generated_at": generated_at,
+        },
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

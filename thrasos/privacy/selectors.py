@@ -124,6 +124,14 @@ def inactive_on(last_activity: datetime.datetime) -> datetime.date:
     return timezone.localtime(last_activity).date() + INACTIVITY + datetime.timedelta(days=1)
 
 
+def inactive_on_soon(person, *, today: datetime.date | None = None) -> datetime.date | None:
+    """The day the person's record becomes inactive, when that is within
+    NOTICE_DAYS days and no reason keeps it (the case file flags it)."""
+    today = today or timezone.localdate()
+    flagged = records_becoming_inactive(NOTICE_DAYS, today=today).filter(pk=person.pk).first()
+    return inactive_on(flagged.last_activity) if flagged is not None else None
+
+
 def _start_of(day: datetime.date) -> datetime.datetime:
     """Midnight in Paris starting `day` (the cutoffs compare datetimes)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
