@@ -179,3 +179,24 @@ def test_only_admins_anonymise_and_admins_and_coordinators_export(
         assert "nothing was anonymised" in response.content.decode() or response.context
     with tenant_context(a["org"]):
         assert Beneficiary.objects.get(pk=person.pk).last_name == "Ngoué"
+
+
+@pytest.mark.django_db
+def test_the_daily_sweep_runs_retention_once_per_organisation(two_tenants, monkeypatch):
+    from thrasos.privacy import tasks
+
+    sent = []
+    monkeypatch.setattr(
+        tasks.retention_run_organisation, "delay", lambda **kwargs: sent.append(kwargs)
+    )
+    assert tasks.retention_sweep() == 2
+    assert sorted(k["organisation_id"] for k in sent) == sorted(
+        t["org"].pk for t in two_tenants.values()
+    )
+    # The per-organisation task runs inside its tenant and reports a run.
+    a = two_tenants["a"]
+    run_id = tasks.retention_run_organisation(organisation_id=a["org"].pk)
+    with tenant_context(a["org"]):
+        assert RetentionRun.objects.get(pk=run_id).kind == RetentionRun.Kind.RECORDS
+    with tenant_context(two_tenants["b"]["org"]):
+        assert not RetentionRun.objects.filter(pk=run_id).exists()
