@@ -123,6 +123,7 @@ def world(a: dict) -> dict:
         **_housing(a, actor, people[0]),
         **placements_world(org, territory, actor),
         **_mentoring_world(a, actor),
+        **_privacy_world(a, actor, person),
     }
 
 
@@ -162,6 +163,20 @@ def _mentoring_world(a: dict, actor) -> dict:
         "mentoring_note": mentoring_factories.note(org, pair),
         "mentoring_alert": mentoring_factories.note(org, pair, alert="soon"),
     }
+
+
+def _privacy_world(a: dict, actor, person) -> dict:
+    """A subject access export of the person, ready to download."""
+    from django.core.files.base import ContentFile
+
+    from thrasos.privacy.models import SubjectAccessExport
+
+    with tenant_context(a["org"]):
+        export = SubjectAccessExport.objects.create(
+            person=person, requested_by=actor, status=SubjectAccessExport.Status.READY
+        )
+        export.file.save(f"{a['org'].pk}/{export.pk}.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+    return {"privacy_export": export}
 
 
 # Route name -> the object of world() it is about.
@@ -270,6 +285,11 @@ OBJECT_OF = {
     "mentoring-alert-acknowledge": "mentoring_alert",
     "my-mentorship-detail": "pair",
     "my-mentorship-notes": "pair",
+    "privacy:person": "person",
+    "privacy:notice_add": "person",
+    "privacy:export_request": "person",
+    "privacy:hold_add": "person",
+    "privacy:anonymise": "person",
 }
 
 
@@ -283,6 +303,8 @@ def log_in(client, user) -> None:
 def url(name: str, w: dict, role: str) -> str:
     if name == "api_token_revoke":
         return reverse(name, kwargs={"pk": w["tokens"][role].pk})
+    if name == "privacy:export_download":
+        return reverse(name, kwargs={"pk": w["person"].pk, "export_pk": w["privacy_export"].pk})
     if name == "beneficiaries:document_download":
         return reverse(name, kwargs={"pk": w["person"].pk, "document_pk": w["document"].pk})
     if name in OBJECT_OF:
@@ -345,6 +367,13 @@ def _form(w: dict, name: str) -> dict:
             return {"to_state": "candidate", "on": today}
         case "beneficiaries:note_add":
             return {"body": "Rendez-vous fait.", "confidentiality": "team"}
+        case "privacy:notice_add":
+            return {"received_on": today, "language": "ar"}
+        case "privacy:hold_add":
+            keep_until = timezone.localdate() + datetime.timedelta(days=180)
+            return {"reason": "Procédure en cours", "keep_until": keep_until.isoformat()}
+        case "privacy:anonymise":
+            return {"kind": "decision", "reason": "Demande du DPO", "confirm_name": "Matrice"}
         case "beneficiaries:move":
             return {"territory": w["second_territory"].pk, "moved_on": today}
         case "beneficiaries:prerequisites":

@@ -83,6 +83,7 @@ HOUSING_FIGURES = HOUSING | {Role.MANAGER}
 PLACEMENTS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 VOLUNTEERS = frozenset({Role.VOLUNTEER})
 MENTORING_SUPERVISORS = CASE_FILES
+PERSONAL_DATA = frozenset({Role.ADMIN, Role.COORDINATOR})
 
 
 def _read(roles):
@@ -254,6 +255,14 @@ ALLOWED = {
     "my-mentorship-list": _read(VOLUNTEERS),
     "my-mentorship-detail": _read(VOLUNTEERS),
     "my-mentorship-notes": _form(VOLUNTEERS),
+    "privacy:register": _read(PERSONAL_DATA),
+    "privacy:retention": _read(PERSONAL_DATA),
+    "privacy:person": _read(PERSONAL_DATA),
+    "privacy:notice_add": _write(CASE_FILES),
+    "privacy:export_request": _write(PERSONAL_DATA),
+    "privacy:export_download": _read(PERSONAL_DATA),
+    "privacy:hold_add": _write(PERSONAL_DATA),
+    "privacy:anonymise": _form(ADMIN),
 }
 TENANT = set(ALLOWED)
 # Tenant pages about one object: which object of organisation B to ask for

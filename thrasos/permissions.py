@@ -259,3 +259,36 @@ def is_own_mentorship(membership: Membership | None, mentorship) -> bool:
         and mentorship.status != "ended"
         and mentorship.volunteer.membership_id == membership.pk
     )
+
+
+# --- personal data (thrasos/privacy/): the register, information notices,
+# subject access exports, anonymisation and retention (SPEC §5.8)
+PERSONAL_DATA_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
+
+
+def can_view_data_register(membership: Membership | None) -> bool:
+    """The register of personal fields (purpose, sensitivity, who reads,
+    retention) and the retention runs."""
+    return membership is not None and membership.role in PERSONAL_DATA_ROLES
+
+
+def can_record_information_notice(membership: Membership | None) -> bool:
+    """Record that a person received the information notice (case-file
+    roles, within their territories)."""
+    return membership is not None and membership.role in CASE_FILE_ROLES
+
+
+def can_export_personal_data(membership: Membership | None) -> bool:
+    """Everything held about one person, as a ZIP (subject access request)."""
+    return membership is not None and membership.role in PERSONAL_DATA_ROLES
+
+
+def can_manage_retention(membership: Membership | None) -> bool:
+    """The records becoming inactive, and a reason to keep one."""
+    return membership is not None and membership.role in PERSONAL_DATA_ROLES
+
+
+def can_anonymise(membership: Membership | None) -> bool:
+    """Irreversible: the person's data replaced or cleared, their documents
+    deleted and their change history scrubbed."""
+    return membership is not None and membership.role == Role.ADMIN

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "thrasos.accounts",
     "thrasos.audit",
     "thrasos.apitokens",
+    "thrasos.privacy",
     "beneficiaries",
     "sessions.apps.PreparationSessionsConfig",
     "placements",
@@ -142,6 +143,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "thrasos.core.tasks.record_heartbeat", "schedule": 60.0},
+    # SPEC §5.8: records inactive for 2 years anonymised, access logs kept 12 months.
+    "privacy-retention": {"task": "thrasos.privacy.tasks.retention_sweep", "schedule": 86_400.0},
+    "privacy-access-log": {"task": "thrasos.privacy.tasks.access_log_sweep", "schedule": 86_400.0},
 }
 
 # --- authentication (django-allauth: e-mail login, no public sign-up, MFA) ------

@@ -1,0 +1,149 @@
+"""Reads of the privacy app. "Last activity" of a person is defined here,
+once: the latest change recorded in the change history on any row about the
+person (their case file, notes, attendance, contracts, housing, mentoring
+notes… every model of the register that has a `person` lookup and records
+its changes), or the latest dated pathway move."""
+
+from __future__ import annotations
+
+import datetime
+
+import pghistory.models
+from django.apps import apps
+from django.db import models
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from thrasos.privacy import registry
+from thrasos.privacy.models import (
+    Anonymisation,
+    InformationNotice,
+    RetentionHold,
+    RetentionRun,
+    SubjectAccessExport,
+)
+
+# SPEC §5.8: a record inactive for 2 years is anonymised; referents are told
+# 30 days before.
+INACTIVITY = datetime.timedelta(days=2 * 365)
+NOTICE_DAYS = 30
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def latest_notice(person) -> InformationNotice | None:
+    return (
+        InformationNotice.objects.filter(person=person)
+        .select_related("given_by")
+        .order_by("-received_on", "-id")
+        .first()
+    )
+
+
+def anonymisation_of(person) -> Anonymisation | None:
+    return Anonymisation.objects.filter(person=person, status=Anonymisation.Status.DONE).first()
+
+
+def event_model(model) -> type[pghistory.models.Event] | None:
+    for candidate in apps.get_models():
+        if (
+            issubclass(candidate, pghistory.models.Event)
+            and not candidate._meta.proxy
+            and getattr(candidate, "pgh_tracked_model", None) is model
+        ):
+            return candidate
+    return None
+
+
+def _last_activity_of(declared: registry.PersonalModel):
+    """The latest change of the person's rows of one model: its change
+    history, or the field dating its rows (append-only models)."""
+    lookup = {declared.person or "pk": models.OuterRef("pk")}
+    events = event_model(declared.model)
+    if events is not None:
+        if declared.person == "":
+            lookup = {"pgh_obj_id": models.OuterRef("pk")}
+        rows, field = events.objects.filter(**lookup), "pgh_created_at"
+    elif declared.activity:
+        rows, field = declared.model.objects.filter(**lookup), declared.activity
+    else:
+        return None
+    return models.Subquery(
+        rows.order_by(f"-{field}").values(field)[:1], output_field=models.DateTimeField()
+    )
+
+
+def with_last_activity(queryset):
+    """Annotate `last_activity` (a datetime) on a queryset of people."""
+    latest = [
+        Coalesce(expression, models.Value(_EPOCH))
+        for declared in registry.person_models()
+        if (expression := _last_activity_of(declared)) is not None
+    ]
+    return queryset.annotate(last_activity=Greatest(*latest))
+
+
+def _not_anonymised(queryset):
+    done = Anonymisation.objects.filter(
+        person=models.OuterRef("pk"), status=Anonymisation.Status.DONE
+    )
+    return queryset.exclude(models.Exists(done))
+
+
+def _held_on(queryset, day: datetime.date):
+    holds = RetentionHold.objects.filter(person=models.OuterRef("pk"), keep_until__gte=day)
+    return queryset.annotate(held=models.Exists(holds))
+
+
+def inactive_records(*, today: datetime.date | None = None):
+    """People whose last activity is 2 years old or more on `today`: the
+    retention task anonymises those that no reason keeps (`held`)."""
+    today = today or timezone.localdate()
+    cutoff = _start_of(today - INACTIVITY)
+    people = _not_anonymised(with_last_activity(registry.person_model().objects.all()))
+    return _held_on(people.filter(last_activity__lt=cutoff), today)
+
+
+def records_becoming_inactive(days: int, *, today: datetime.date | None = None):
+    """People whose record becomes inactive (2 years without activity) within
+    the next `days` days — today excluded, already inactive excluded — and
+    that no reason to keep covers on that day. For the reminder "record
+    inactive for nearly two years" (the notifications module): each row has
+    `last_activity`; its inactive day is last_activity + 2 years."""
+    today = today or timezone.localdate()
+    start = _start_of(today - INACTIVITY)
+    end = _start_of(today + datetime.timedelta(days=days) - INACTIVITY)
+    people = _not_anonymised(with_last_activity(registry.person_model().objects.all()))
+    people = people.filter(last_activity__gte=start, last_activity__lt=end)
+    return _held_on(people, today + datetime.timedelta(days=days)).filter(held=False)
+
+
+def inactive_on(last_activity: datetime.datetime) -> datetime.date:
+    """The first day the record counts as inactive (two full years after
+    the day of its last activity), the day the retention task anonymises it."""
+    return timezone.localtime(last_activity).date() + INACTIVITY + datetime.timedelta(days=1)
+
+
+def inactive_on_soon(person, *, today: datetime.date | None = None) -> datetime.date | None:
+    """The day the person's record becomes inactive, when that is within
+    NOTICE_DAYS days and no reason keeps it (the case file flags it)."""
+    today = today or timezone.localdate()
+    flagged = records_becoming_inactive(NOTICE_DAYS, today=today).filter(pk=person.pk).first()
+    return inactive_on(flagged.last_activity) if flagged is not None else None
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight in Paris starting `day` (the cutoffs compare datetimes)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def holds_of(person):
+    return RetentionHold.objects.filter(person=person).select_related("recorded_by")
+
+
+def exports_of(person):
+    return SubjectAccessExport.objects.filter(person=person).select_related("requested_by")
+
+
+def recent_runs(limit: int = 20):
+    return RetentionRun.objects.order_by("-started_at", "-id")[:limit]
