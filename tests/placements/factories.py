@@ -116,6 +116,16 @@ def contract(org, person, actor, emp, training, **fields):
         )
 
 
+def finish(org, contract, actor):
+    """The contract runs its course (started, then completed today): the
+    person may then exit."""
+    with tenant_context(org):
+        services.contract_start(actor=actor, contract=contract)
+        services.contract_complete(actor=actor, contract=contract)
+        contract.refresh_from_db()
+    return contract
+
+
 def world(org, territory, actor, tag: str = "") -> dict:
     """The placements objects of the route matrix (tests/route_cases.py), in
     `territory`: a person in session without a project, one with a project in

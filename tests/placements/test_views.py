@@ -284,7 +284,7 @@ def test_contracts_export_respects_scope_and_writes_the_access_log(cw, a, partne
 
 def test_follow_up_page(cw, a, partners):
     person = pf.seeking(a["org"], a["territory"], a["actor"])
-    pf.contract(a["org"], person, a["actor"], *partners)
+    pf.finish(a["org"], pf.contract(a["org"], person, a["actor"], *partners), a["actor"])
     from beneficiaries.services import TransitionRequest, beneficiary_transition
 
     with tenant_context(a["org"]):
