@@ -627,3 +627,36 @@ def test_demo_data_of_the_placements(capsys):
         assert FollowUp.objects.filter(observed_on__isnull=False).exists()
         for person in Beneficiary.objects.filter(state="in_contract"):
             assert person.contracts.in_force().count() == 1
+
+
+@pytest.mark.django_db(databases=["default", "owner"])
+def test_scale_adds_partners_projects_and_contracts_in_proportion():
+    from beneficiaries.demo import seed_scale as seed_case_files
+    from placements.demo import seed_scale
+    from placements.models import TrainingOrganisation
+    from placements.validators import validate_siret
+    from thrasos.accounts.models import Organisation
+
+    seed_case_files(total=600, organisations=1)
+    seed_scale(total=600, organisations=1)
+    seed_scale(total=600, organisations=1)  # idempotent
+    with tenant_context(Organisation.objects.get(slug="charge-01")):
+        assert Employer.objects.count() == 40 and TrainingOrganisation.objects.count() == 15
+        for employer in Employer.objects.all():
+            validate_siret(employer.siret)
+        # What the service would have stored: the directory's search finds them.
+        assert Employer.objects.search("batiment").exists()
+        people = Beneficiary.objects.filter(state__in=["seeking_contract", "in_contract", "exited"])
+        assert ProfessionalProject.objects.count() == people.count()
+        for person in people.filter(state="in_contract"):
+            assert person.contracts.in_force().count() == 1
+        for person in people.filter(state="exited"):
+            (contract,) = person.contracts.all()
+            assert contract.status == "completed" and contract.end_date < timezone.localdate()
+            assert person.follow_ups.count() == 2
+        assert not AlternanceContract.objects.filter(
+            beneficiary__state="seeking_contract", status__in=["signed", "in_progress"]
+        ).exists()
+        assert AlternanceContract.objects.filter(status="broken").exists()
+        for contract in AlternanceContract.objects.all()[:50]:
+            contract.full_clean()
