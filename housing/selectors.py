@@ -12,8 +12,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from housing.models import HousingUnit, Occupancy, Place
-from thrasos.accounts.models import Territory
 from thrasos import permissions
+from thrasos.accounts.models import Territory
 
 ONE_DAY = datetime.timedelta(days=1)
 
