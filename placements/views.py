@@ -16,6 +16,7 @@ from thrasos.audit.services import access_log_records
 from thrasos.core.exports import spreadsheet_safe
 from thrasos.core.forms import add_validation_error, form_status, submit
 from thrasos.core.gates import gate
+from thrasos.core.pagination import keyset_page
 
 from . import selectors, services
 from .forms import (
@@ -33,7 +34,7 @@ from .forms import (
 )
 from .models import AlternanceContract
 
-LIST_LIMIT = 100
+PAGE_SIZE = 50
 EXPORT_LIMIT = 20_000
 
 
@@ -44,8 +45,18 @@ def _back(obj, anchor="placements"):
 # --- directory
 
 
+def _cursor_query(request, *, drop: tuple[str, ...]) -> str:
+    """The query string without the cursors of the list being paged."""
+    query = request.GET.copy()
+    for key in drop:
+        query.pop(key, None)
+    return query.urlencode()
+
+
 @gate(read=permissions.can_view_placements)
 def directory(request):
+    """Employers and training organisations, each paged by keyset (name
+    order, PAGE_SIZE rows; as fast deep in the list as on its first page)."""
     form = DirectoryFilterForm(request.GET or None)
     employers = selectors.employers_for(request.membership)
     trainings = selectors.training_organisations_for(request.membership)
@@ -54,13 +65,28 @@ def directory(request):
     employers = selectors.apply_partner_filters(employers, data, employers=True)
     trainings = selectors.apply_partner_filters(trainings, data, employers=False)
     show_trainings = kind != "employer" and not data.get("sector")
-    context = {
-        "form": form,
-        "employers": list(employers[: LIST_LIMIT + 1]) if kind != "training" else None,
-        "trainings": list(trainings[: LIST_LIMIT + 1]) if show_trainings else None,
-        "limit": LIST_LIMIT,
-    }
-    return render(request, "placements/directory.html", context, status=form_status(form))
+    pages = {}
+    for name, queryset, shown in (
+        ("employers", employers, kind != "training"),
+        ("trainings", trainings, show_trainings),
+    ):
+        prefix = "employeurs" if name == "employers" else "organismes"
+        pages[name] = (
+            keyset_page(
+                queryset,
+                ordering=("search_text", "id"),
+                keys=("search_text", "id"),
+                after=request.GET.get(f"{prefix}_apres"),
+                before=request.GET.get(f"{prefix}_avant"),
+                size=PAGE_SIZE,
+            )
+            if shown
+            else None
+        )
+        pages[f"{name}_query"] = _cursor_query(request, drop=(f"{prefix}_apres", f"{prefix}_avant"))
+    return render(
+        request, "placements/directory.html", {"form": form, **pages}, status=form_status(form)
+    )
 
 
 def _partner_form(request, form_class, *, instance=None, create, update, title):
@@ -188,16 +214,28 @@ def _filtered_contracts(request):
 
 @gate(read=permissions.can_view_placements)
 def contract_list(request):
+    """Ordered by end date (what ends first), paged by keyset."""
     form, queryset = _filtered_contracts(request)
-    rows = list(queryset.order_by("end_date", "id")[: LIST_LIMIT + 1]) if not form.errors else []
+    page = (
+        keyset_page(
+            queryset,
+            ordering=("end_date", "id"),
+            keys=("end_date", "id"),
+            after=request.GET.get("apres"),
+            before=request.GET.get("avant"),
+            size=PAGE_SIZE,
+        )
+        if not form.errors
+        else None
+    )
     return render(
         request,
         "placements/contracts.html",
         {
             "form": form,
-            "contracts": rows[:LIST_LIMIT],
-            "more": len(rows) > LIST_LIMIT,
-            "query": request.GET.urlencode(),
+            "page": page,
+            "contracts": page.rows if page else [],
+            "query": _cursor_query(request, drop=("apres", "avant")),
             "today": timezone.localdate(),
         },
         status=form_status(form),

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -19,8 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 def _errors(response) -> list[str]:
-    import re
-
     return re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.content.decode(), re.S)
 
 
@@ -142,6 +141,45 @@ def test_directory_query_count_is_pinned(cw, a, django_assert_num_queries):
     with django_assert_num_queries(DIRECTORY_QUERIES):
         body = cw.get(url).content.decode()
     assert body.count("Employeur ") >= 30
+
+
+def _next_link(body: str, prefix: str) -> str | None:
+    match = re.search(rf'href="\?([^"]*{prefix}apres=[^"]+)"', body)
+    return "?" + match.group(1).replace("&amp;", "&") if match else None
+
+
+def test_the_directory_pages_its_lists_by_keyset(cw, a, monkeypatch):
+    """Every employer is reachable page after page (name order), the search
+    and the other list's position are kept; pages cost the same queries."""
+    from placements import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    for i in range(10):
+        pf.employer(a["org"], name=f"Employeur {i:02d}", n=101 + i)
+    for i in range(6):
+        pf.training_organisation(a["org"], name=f"Organisme {i:02d}", n=301 + i)
+    url = reverse("placements:index")
+    seen, body, link = [], cw.get(url + "?q=employeur").content.decode(), None
+    assert not re.findall(r">(Organisme \d\d)<", body)  # the search applies to both lists
+    while True:
+        seen += re.findall(r">(Employeur \d\d)<", body)
+        if (link := _next_link(body, "employeurs_")) is None:
+            break
+        assert "q=employeur" in link
+        body = cw.get(url + link).content.decode()
+    assert seen == [f"Employeur {i:02d}" for i in range(10)]
+    assert 'href="?q=employeur&amp;employeurs_avant=' in body  # back from the last page
+    # Paging the training organisations keeps the employers' page.
+    first = cw.get(url).content.decode()
+    link = _next_link(first, "organismes_")
+    second = cw.get(url + link).content.decode()
+    assert re.findall(r">(Organisme \d\d)<", second) == ["Organisme 04", "Organisme 05"]
+    assert "Employeur 00" in second
+    with CaptureQueriesContext(connection) as page_one:
+        cw.get(url)
+    with CaptureQueriesContext(connection) as page_two:
+        cw.get(url + link)
+    assert len(page_one) == len(page_two)
 
 
 # --- contracts and the case file
@@ -269,6 +307,31 @@ def test_contracts_list_filters_scope_and_query_count(cw, a, partners, django_as
     body = cw.get(url, {"trial_ending": "on"}).content.decode()
     assert "VISIBLE" in body and "AUTRE" not in body
     assert cw.get(url, {"status": "nonsense"}).status_code == 400
+
+
+def test_the_contracts_list_pages_by_end_date_keeping_the_filters(cw, a, partners, monkeypatch):
+    from placements import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for i in range(5):
+        p = pf.seeking(a["org"], a["territory"], a["actor"], last_name=f"Page{i}")
+        pf.contract(
+            a["org"],
+            p,
+            a["actor"],
+            *partners,
+            start=timezone.localdate() - datetime.timedelta(days=100 - i),
+        )
+    url = reverse("placements:contracts")
+    body = cw.get(url, {"status": "signed"}).content.decode()
+    seen = []
+    while True:
+        seen += re.findall(r">(PAGE\d) ", body)
+        if (link := _next_link(body, "")) is None:
+            break
+        assert "status=signed" in link
+        body = cw.get(url + link).content.decode()
+    assert seen == [f"PAGE{i}" for i in range(5)]  # by end date, each once
 
 
 def test_contracts_export_respects_scope_and_writes_the_access_log(cw, a, partners):
