@@ -132,9 +132,7 @@ def main():
             [org, free_end, free_end, free_end, today],
         ),
     ]
-    print(
-        f"{'what':<28} {'queries':>7} {'page med':>9} {'p95':>8} {'SQL med':>8} {'ratio':>6}"
-    )
+    print(f"{'what':<28} {'queries':>7} {'page med':>9} {'p95':>8} {'SQL med':>8} {'ratio':>6}")
     for name, page, sql, params in cases:
         response = page()
         if response.status_code != 200:

@@ -54,10 +54,9 @@ def main():
         people = Beneficiary.objects.count()
         contracts = AlternanceContract.objects.count()
         employers = Employer.objects.count()
-        deep = (
-            AlternanceContract.objects.order_by("end_date", "id")
-            .values("end_date", "id")[contracts // 2]
-        )
+        deep = AlternanceContract.objects.order_by("end_date", "id").values("end_date", "id")[
+            contracts // 2
+        ]
     if contracts == 0:
         raise SystemExit("no contracts: run seed_demo --scale first")
     print(
@@ -153,9 +152,7 @@ def main():
             ],
         ),
     ]
-    print(
-        f"{'what':<24} {'queries':>7} {'page med':>9} {'p95':>8} {'SQL med':>8} {'ratio':>6}"
-    )
+    print(f"{'what':<24} {'queries':>7} {'page med':>9} {'p95':>8} {'SQL med':>8} {'ratio':>6}")
     results = {}
     for name, page, statements in cases:
         status = page().status_code

@@ -268,3 +268,15 @@ def occupancy_figures(
         row.available_days += available
         row.occupied_days += min(occupied, available)
     return sorted(figures.values(), key=lambda f: f.territory)
+
+
+def current_cities(beneficiary_ids, day: datetime.date) -> dict[int, str]:
+    """The city of each person's programme housing on `day`, and nothing
+    more (no unit, no address): what a volunteer may know of their mentee's
+    housing (issue 12). The caller has already limited the people to those
+    the member may see."""
+    return dict(
+        Occupancy.objects.current_on(day)
+        .filter(beneficiary_id__in=beneficiary_ids)
+        .values_list("beneficiary_id", "place__unit__city")
+    )

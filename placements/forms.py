@@ -310,3 +310,37 @@ class ContractFilterForm(forms.Form):
         if territory_ids is not None:
             territories = territories.filter(pk__in=territory_ids)
         self.fields["territory"].queryset = territories
+
+
+# --- referentials (an administrator's pages)
+
+
+class SectorForm(forms.ModelForm):
+    class Meta:
+        model = Sector
+        fields = ["name", "position", "is_active"]
+        help_texts = {
+            "position": _("Order in the lists (smallest first)."),
+            "is_active": _(
+                "An inactive sector stays on the records that use it, but is no longer offered."
+            ),
+        }
+
+
+class DiplomaLevelForm(forms.ModelForm):
+    """The levels are the French ones (3 to 8): only their names change."""
+
+    class Meta:
+        model = DiplomaLevel
+        fields = ["name"]
+
+
+class OpcoForm(forms.ModelForm):
+    class Meta:
+        model = Opco
+        fields = ["name", "is_active"]
+        help_texts = {
+            "is_active": _(
+                "An inactive OPCO stays on the contracts that use it, but is no longer offered."
+            ),
+        }

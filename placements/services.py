@@ -56,9 +56,16 @@ def referentials_seed_defaults(organisation=None) -> None:
 def referential_save(*, actor: User, instance, data: dict):
     """Create or rename an entry of a referential (sector, diploma level, OPCO)."""
     for field, value in data.items():
-        setattr(instance, field, value)
+        setattr(instance, field, value.strip() if isinstance(value, str) else value)
     instance.full_clean(exclude=["organisation"])
-    instance.save()
+    duplicate = type(instance).objects.filter(name__iexact=instance.name).exclude(pk=instance.pk)
+    if duplicate.exists():
+        raise ValidationError({"name": _("This name is already in the list.")})
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:  # the same name saved meanwhile
+        raise ValidationError({"name": _("This name is already in the list.")}) from error
     return instance
 
 

@@ -4,7 +4,7 @@ import io
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,14 +25,17 @@ from .forms import (
     ContractFilterForm,
     ContractForm,
     DayForm,
+    DiplomaLevelForm,
     DirectoryFilterForm,
     EmployerForm,
     FollowUpForm,
+    OpcoForm,
     ProjectForm,
     ResultForm,
+    SectorForm,
     TrainingOrganisationForm,
 )
-from .models import AlternanceContract
+from .models import AlternanceContract, DiplomaLevel, Opco, Sector
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 20_000
@@ -84,6 +87,7 @@ def directory(request):
             else None
         )
         pages[f"{name}_query"] = _cursor_query(request, drop=(f"{prefix}_apres", f"{prefix}_avant"))
+    pages["may_edit_referentials"] = permissions.can_administer(request.membership)
     return render(
         request, "placements/directory.html", {"form": form, **pages}, status=form_status(form)
     )
@@ -526,3 +530,77 @@ def follow_up_record(request, pk: int):
         messages.success(request, _("Follow-up recorded."))
         return _back(follow_up.beneficiary)
     return _form_page(request, form, follow_up.beneficiary, _("Follow-up after exit"))
+
+
+# --- referentials (the organisation's administrators)
+
+# URL word → (model, form, French title of a new entry or None: no new entry).
+REFERENTIALS = {
+    "secteurs": (Sector, SectorForm, _("New sector")),
+    "niveaux": (DiplomaLevel, DiplomaLevelForm, None),
+    "opco": (Opco, OpcoForm, _("New OPCO")),
+}
+
+
+@gate(read=permissions.can_administer)
+def referentials(request):
+    """Sectors in tension, diploma levels and OPCOs of the organisation."""
+    return render(
+        request,
+        "placements/referentials.html",
+        {
+            "sectors": list(Sector.objects.order_by("position", "name")),
+            "levels": list(DiplomaLevel.objects.order_by("level")),
+            "opcos": list(Opco.objects.order_by("name")),
+        },
+    )
+
+
+def _referential_form(request, kind: str, instance):
+    model, form_class, new_title = REFERENTIALS[kind]
+    form = form_class(request.POST or None, instance=instance)
+    saved = submit(
+        request,
+        form,
+        lambda data: services.referential_save(
+            actor=request.user, instance=instance or model(), data=data
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Referential saved."))
+        return redirect("placements:referentials")
+    return render(
+        request,
+        "placements/form_page.html",
+        {
+            "form": form,
+            "title": str(instance) if instance else new_title,
+            "back": reverse("placements:referentials"),
+        },
+        status=form_status(form),
+    )
+
+
+@gate(permissions.can_administer)
+def sector_create(request):
+    return _referential_form(request, "secteurs", None)
+
+
+@gate(permissions.can_administer)
+def sector_edit(request, pk: int):
+    return _referential_form(request, "secteurs", get_object_or_404(Sector.objects, pk=pk))
+
+
+@gate(permissions.can_administer)
+def diploma_level_edit(request, pk: int):
+    return _referential_form(request, "niveaux", get_object_or_404(DiplomaLevel.objects, pk=pk))
+
+
+@gate(permissions.can_administer)
+def opco_create(request):
+    return _referential_form(request, "opco", None)
+
+
+@gate(permissions.can_administer)
+def opco_edit(request, pk: int):
+    return _referential_form(request, "opco", get_object_or_404(Opco.objects, pk=pk))

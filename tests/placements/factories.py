@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from beneficiaries.services import TransitionRequest, beneficiary_transition
 from placements import services
-from placements.models import Opco, Sector
+from placements.models import DiplomaLevel, Opco, Sector
 from placements.validators import luhn_ok
 from tests import factories
 from thrasos.tenancy import tenant_context
@@ -169,7 +169,13 @@ def world(org, territory, actor, tag: str = "") -> dict:
             ),
         )
         follow_up = exited_person.follow_ups.get(months_after_exit=6)
+        sector = Sector.objects.order_by("position").last()
+        level = DiplomaLevel.objects.order_by("level").last()
+        opco = Opco.objects.order_by("name").last()
     return {
+        "pl_sector": sector,
+        "pl_level": level,
+        "pl_opco": opco,
         "pl_employer": emp,
         "pl_training": training,
         "pl_fresh": fresh,
