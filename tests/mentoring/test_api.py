@@ -156,7 +156,7 @@ def test_the_volunteer_corrects_a_note_through_the_api_within_48_hours(client, w
         api.patch(f"/api/mes-comptes-rendus/{theirs.pk}/", {}, content_type=JSON).status_code == 404
     )
     supervisor = _as(client, w["a"]["members"][Role.CASEWORKER])
-    assert supervisor.patch(url, {"summary": "x"}, content_type=JSON).status_code == 403
+    assert supervisor.patch(url, {"summary": "x"}, content_type=JSON).status_code == 404
 
 
 def test_the_volunteer_api_follows_the_name_setting(client, w):

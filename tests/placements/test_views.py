@@ -377,3 +377,58 @@ def test_follow_up_page(cw, a, partners):
     assert response.status_code == 302
     page = cw.get(person.get_absolute_url()).content.decode()
     assert "Suivi 12 mois" in page
+
+
+# --- referentials
+
+
+def test_the_organisations_admin_edits_the_referentials(client, a, two_tenants):
+    from placements.models import DiplomaLevel, Opco, Sector
+
+    client.force_login(a["members"][Role.ADMIN].user)
+    page = client.get(reverse("placements:referentials")).content.decode()
+    assert "Secteurs en tension" in page and "Niveau 3 – CAP" in page and "AKTO" in page
+    url = reverse("placements:sector_create")
+    response = client.post(url, {"name": "", "position": "3"})
+    assert response.status_code == 400 and "obligatoire" in response.content.decode()
+    response = client.post(url, {"name": "Industrie", "position": "3", "is_active": "on"})
+    assert response.status_code == 400
+    assert "déjà dans la liste" in response.content.decode()
+    assert 'value="Industrie"' in response.content.decode()  # what was typed is kept
+    assert (
+        client.post(url, {"name": "Sécurité", "position": "12", "is_active": "on"}).status_code
+        == 302
+    )
+    with tenant_context(a["org"]):
+        cleaning = Sector.objects.get(name="Propreté")
+        level = DiplomaLevel.objects.get(level=4)
+        opco = Opco.objects.get(name="AKTO")
+    client.post(
+        reverse("placements:sector_edit", args=[cleaning.pk]), {"name": "Propreté", "position": "5"}
+    )
+    client.post(
+        reverse("placements:diploma_level_edit", args=[level.pk]), {"name": "Niveau 4 – bac"}
+    )
+    client.post(reverse("placements:opco_create"), {"name": "OPCO Test", "is_active": "on"})
+    client.post(reverse("placements:opco_edit", args=[opco.pk]), {"name": "AKTO"})
+    with tenant_context(a["org"]):
+        assert Sector.objects.filter(name="Sécurité", is_active=True).exists()
+        assert not Sector.objects.get(pk=cleaning.pk).is_active
+        assert DiplomaLevel.objects.get(pk=level.pk).name == "Niveau 4 – bac"
+        assert DiplomaLevel.objects.get(pk=level.pk).level == 4
+        assert Opco.objects.filter(name="OPCO Test").exists()
+        assert not Opco.objects.get(pk=opco.pk).is_active
+    # An inactive sector is no longer offered to a new employer.
+    form = client.get(reverse("placements:employer_create")).content.decode()
+    assert "Sécurité" in form and ">Propreté<" not in form
+    # The other organisation's lists are untouched.
+    with tenant_context(two_tenants["b"]["org"]):
+        assert not Sector.objects.filter(name="Sécurité").exists()
+        assert Sector.objects.get(name="Propreté").is_active
+
+
+def test_only_the_admin_edits_the_referentials(client, a):
+    client.force_login(a["members"][Role.COORDINATOR].user)
+    assert client.get(reverse("placements:referentials")).status_code == 403
+    assert client.post(reverse("placements:opco_create"), {"name": "X"}).status_code == 403
+    assert "Référentiels" not in client.get(reverse("placements:index")).content.decode()
