@@ -220,6 +220,13 @@ def _filtered_contracts(request):
 def contract_list(request):
     """Ordered by end date (what ends first), paged by keyset."""
     form, queryset = _filtered_contracts(request)
+    # The page of contracts first (index on organisation, end date, id), then
+    # the people, partners and territories of those rows: joined before the
+    # LIMIT, the planner (misled by row-level security's filters on every
+    # table) sorted every contract of the organisation.
+    queryset = queryset.select_related(None).prefetch_related(
+        "beneficiary__current_territory", "employer", "training_organisation"
+    )
     page = (
         keyset_page(
             queryset,
