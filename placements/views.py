@@ -527,7 +527,11 @@ def contract_result(request, pk: int):
 @gate(permissions.can_manage_placements)
 def follow_up_record(request, pk: int):
     follow_up = selectors.follow_up_get(request.membership, pk)
-    form = FollowUpForm(request.POST or None, instance=follow_up)
+    # Not recorded yet: the housing situation known since the exit (the exit
+    # situation, which the end of the programme's housing updates with its
+    # destination) is proposed, to confirm or change.
+    initial = {} if follow_up.is_done else {"housing": follow_up.beneficiary.exit_housing}
+    form = FollowUpForm(request.POST or None, instance=follow_up, initial=initial)
     saved = submit(
         request,
         form,

@@ -223,6 +223,15 @@ def test_exit_destination_feeds_the_exit_housing_outcome(a):
             actor=a["actor"], occupancy=o, end_date=today, destination="social_housing"
         )
         assert Beneficiary.objects.get(pk=person.pk).exit_housing == "social_housing"
+        follow_up = person.follow_ups.get(months_after_exit=6)
+    # ... and the follow-ups: their form proposes that housing situation.
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(a["actor"])
+    form = client.get(reverse("placements:follow_up_record", args=[follow_up.pk]))
+    assert '<option value="social_housing" selected>' in form.content.decode()
 
 
 def test_closing_a_place_with_a_later_booking_is_refused(a):
