@@ -16,5 +16,6 @@ class HousingConfig(AppConfig):
         registry.register_api("places", api.PlaceViewSet, basename="housing-place")
         registry.register_api("occupations", api.OccupancyViewSet, basename="housing-occupancy")
         registry.register_demo_step(demo.demo_step, order=40)
+        registry.register_scale_seeder(demo.seed_scale)
         extensions.register_case_file_section(casefile.SECTION)
         extensions.register_timeline_source(casefile.timeline_events)

@@ -27,9 +27,11 @@ def _occupancies(beneficiary) -> list[Occupancy]:
 def section_context(beneficiary, membership) -> dict:
     today = timezone.localdate()
     occupancies = _occupancies(beneficiary)
+    current = next((o for o in occupancies if o.is_current(today)), None)
     return {
         "occupancies": occupancies,
-        "current": next((o for o in occupancies if o.is_current(today)), None),
+        "current": current,
+        "overstaying": current is not None and current.is_overstaying(today),
         "today": today,
         "may_book": permissions.can_manage_housing(membership),
     }

@@ -164,3 +164,120 @@ def demo_step(context) -> int:
         units=20 if context.count >= 100 else 5,
         seed=context.seed,
     )
+
+
+def seed_scale(*, total: int, organisations: int, stdout=None) -> None:
+    """Benchmark data in proportion (`seed_demo --scale`), after the case
+    files of the "Charge NN" organisations: in each territory, places for the
+    people in work-study there plus one in ten vacant, in units of one to
+    four places; everyone in work-study housed now (some ending within 90
+    days, some overstaying), and before them, on the same places, people now
+    exited who left over the past year with their destination. Bulk-inserted
+    in an order the exclusion constraints accept (the services are exercised
+    by the demo step and the tests)."""
+    from django.db import transaction
+
+    from housing.models import Occupancy, Place, six_months_after
+    from thrasos.accounts.models import Organisation, Territory, User
+    from thrasos.tenancy import tenant_context
+
+    rng = random.Random(2029)  # noqa: S311 - synthetic data
+    today = timezone.localdate()
+    for index in range(1, organisations + 1):
+        slug = f"charge-{index:02d}"
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is None:
+            continue
+        with transaction.atomic(), tenant_context(organisation):
+            if HousingUnit.objects.exists():
+                continue
+            housed: dict[int, list[int]] = {}
+            for person_id, territory_id in Beneficiary.objects.filter(
+                state=State.IN_CONTRACT
+            ).values_list("id", "current_territory_id"):
+                housed.setdefault(territory_id, []).append(person_id)
+            exited = list(
+                Beneficiary.objects.filter(state=State.EXITED)
+                .order_by("id")
+                .values_list("id", flat=True)
+            )
+            if not housed:
+                continue
+            territories = Territory.objects.in_bulk(list(housed))
+            actor = User.objects.filter(email=f"coordination@{slug}.bench.thrasos.fr").first()
+            units, unit_sizes = [], []
+            for territory_id, people in housed.items():
+                territory = territories[territory_id]
+                cities = CITIES.get(territory.departement) or [("Bordeaux", "33000")]
+                wanted, made = len(people) + len(people) // 10 + 1, 0
+                while made < wanted:
+                    size = min(rng.choice([1, 2, 3, 3, 4]), wanted - made)
+                    city, postcode = cities[len(units) % len(cities)]
+                    units.append(
+                        HousingUnit(
+                            territory_id=territory_id,
+                            name=f"{NAMES[len(units) % 3]} {len(units):05d}",
+                            address=f"{rng.randrange(1, 90)} {rng.choice(STREETS)}",
+                            postcode=postcode,
+                            city=city,
+                            departement=territory.departement,
+                            kind=UnitKind.INDIVIDUAL if size == 1 else UnitKind.SHARED,
+                            landlord_kind=rng.choice(LandlordKind.values),
+                            opened_on=today - datetime.timedelta(days=900),
+                        )
+                    )
+                    unit_sizes.append(size)
+                    made += size
+            HousingUnit.objects.bulk_create(units, batch_size=5000)
+            places = Place.objects.bulk_create(
+                (
+                    Place(unit=unit, label=f"Chambre {n + 1}" if size > 1 else "Studio")
+                    for unit, size in zip(units, unit_sizes, strict=True)
+                    for n in range(size)
+                ),
+                batch_size=5000,
+            )
+            by_territory: dict[int, list] = {}
+            for place in places:
+                by_territory.setdefault(place.unit.territory_id, []).append(place)
+            occupancies = []
+            leavers = iter(exited)
+            for territory_id, people in housed.items():
+                for person_id, place in zip(people, by_territory[territory_id], strict=False):
+                    start = today - datetime.timedelta(days=rng.randrange(20, 175))
+                    planned = six_months_after(start) + datetime.timedelta(
+                        days=rng.choice([0, 0, 30, 60])
+                    )
+                    occupancies.append(
+                        Occupancy(
+                            place=place,
+                            beneficiary_id=person_id,
+                            start_date=start,
+                            planned_end_date=planned,
+                            stay_started_on=start,
+                            created_by=actor,
+                        )
+                    )
+                    before = next(leavers, None)
+                    if before is None:
+                        continue
+                    left = start - datetime.timedelta(days=rng.randrange(0, 40))
+                    arrived = left - datetime.timedelta(days=rng.randrange(190, 260))
+                    occupancies.append(
+                        Occupancy(
+                            place=place,
+                            beneficiary_id=before,
+                            start_date=arrived,
+                            planned_end_date=six_months_after(arrived),
+                            actual_end_date=left,
+                            stay_started_on=arrived,
+                            destination=rng.choice(AUTONOMOUS),
+                            created_by=actor,
+                        )
+                    )
+            Occupancy.objects.bulk_create(occupancies, batch_size=5000)
+            if stdout:
+                stdout.write(
+                    f"  {slug}: {len(units)} housing units, {len(places)} places, "
+                    f"{len(occupancies)} occupancies"
+                )

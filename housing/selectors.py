@@ -6,12 +6,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from housing.models import HousingUnit, Occupancy, Place
 from thrasos import permissions
+from thrasos.accounts.models import Territory
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -106,12 +108,16 @@ class Cell:
     weeks: int
     occupancy: Occupancy | None = None
     closed: bool = False
+    overstay: bool = False  # still there after the planned end (today)
 
 
 @dataclass
 class BoardRow:
     place: Place
     cells: list[Cell] = field(default_factory=list)
+
+
+BOARD_PAGE_SIZE = 100
 
 
 def weeks_of(start: datetime.date, end: datetime.date) -> list[datetime.date]:
@@ -124,11 +130,29 @@ def weeks_of(start: datetime.date, end: datetime.date) -> list[datetime.date]:
     return weeks
 
 
-def board(membership, start: datetime.date, end: datetime.date, territory_id=None):
+def board_territories(membership):
+    """The territories the board can be narrowed to (the member's)."""
+    ids = permissions.territory_ids(membership)
+    territories = Territory.objects.order_by("name")
+    return territories if ids is None else territories.filter(id__in=ids)
+
+
+def board(
+    membership,
+    start: datetime.date,
+    end: datetime.date,
+    territory_id=None,
+    *,
+    page: int | str = 1,
+    today: datetime.date | None = None,
+):
     """Places as rows, weeks as columns: who is where each week (the
     occupant of the most days of the week), merged into spans; vacant and
-    closed stretches are cells too. Two queries whatever the period."""
+    closed stretches are cells too. A page of BOARD_PAGE_SIZE places (an
+    organisation may have thousands): three queries whatever the period and
+    the page (count, places, their occupancies)."""
     weeks = weeks_of(start, end)
+    today = today or datetime.date.today()
     units = units_for(membership)
     if territory_id:
         units = units.filter(territory_id=territory_id)
@@ -147,8 +171,9 @@ def board(membership, start: datetime.date, end: datetime.date, territory_id=Non
         )
         .order_by("unit__city", "unit__name", "label", "id")
     )
+    page_obj = Paginator(places, BOARD_PAGE_SIZE).get_page(page)
     rows = []
-    for place in places:
+    for place in page_obj.object_list:
         row = BoardRow(place=place)
         for monday in weeks:
             sunday_next = monday + datetime.timedelta(weeks=1)
@@ -163,9 +188,16 @@ def board(membership, start: datetime.date, end: datetime.date, territory_id=Non
             if last and last.occupancy == best and last.closed == closed:
                 last.weeks += 1
             else:
-                row.cells.append(Cell(weeks=1, occupancy=best, closed=closed))
+                row.cells.append(
+                    Cell(
+                        weeks=1,
+                        occupancy=best,
+                        closed=closed,
+                        overstay=best is not None and best.is_overstaying(today),
+                    )
+                )
         rows.append(row)
-    return weeks, rows
+    return weeks, rows, page_obj
 
 
 # --- figures
@@ -236,3 +268,15 @@ def occupancy_figures(
         row.available_days += available
         row.occupied_days += min(occupied, available)
     return sorted(figures.values(), key=lambda f: f.territory)
+
+
+def current_cities(beneficiary_ids, day: datetime.date) -> dict[int, str]:
+    """The city of each person's programme housing on `day`, and nothing
+    more (no unit, no address): what a volunteer may know of their mentee's
+    housing (issue 12). The caller has already limited the people to those
+    the member may see."""
+    return dict(
+        Occupancy.objects.current_on(day)
+        .filter(beneficiary_id__in=beneficiary_ids)
+        .values_list("beneficiary_id", "place__unit__city")
+    )

@@ -8,7 +8,7 @@ bookings race (the second waits for the first, then is refused)."""
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from housing.models import (
     six_months_after,
 )
 from thrasos.accounts.models import User
+from thrasos.core.db import is_lock_conflict
 
 _UNIT_FIELDS = (
     "territory",
@@ -185,6 +186,29 @@ def _conflict_message(occupancy: Occupancy) -> ValidationError | None:
     return None
 
 
+def _save_retrying_a_lock_conflict(occupancy: Occupancy) -> None:
+    """Two bookings inserted at the same moment can each wait for the other
+    on the exclusion constraints: PostgreSQL then cancels one (deadlock
+    detected). It is retried once, after its savepoint is rolled back: the
+    other has committed or given up by then, so the retry saves or meets the
+    constraint (its French message). A second conflict is refused in French."""
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                occupancy.save()
+            return
+        except OperationalError as exc:
+            if not is_lock_conflict(exc):
+                raise
+            if attempt == 2:
+                raise ValidationError(
+                    _(
+                        "Another booking of this place or this person was being recorded at the "
+                        "same moment: reload the page and check before trying again."
+                    )
+                ) from exc
+
+
 def _save_booking(occupancy: Occupancy) -> None:
     """Save, the database being the wall: a booking committed by another
     request between the check and the insert makes the insert fail on the
@@ -192,8 +216,7 @@ def _save_booking(occupancy: Occupancy) -> None:
     if (error := _conflict_message(occupancy)) is not None:
         raise error
     try:
-        with transaction.atomic():
-            occupancy.save()
+        _save_retrying_a_lock_conflict(occupancy)
     except IntegrityError as exc:
         constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
         if constraint not in (PLACE_BOOKED, PERSON_HOUSED):

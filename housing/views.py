@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -274,19 +275,38 @@ def _period(request) -> tuple[datetime.date, datetime.date, int]:
 @gate(read=permissions.can_view_housing)
 def board(request):
     start, end, months = _period(request)
-    weeks, rows = selectors.board(request.membership, start, end)
+    territories = list(selectors.board_territories(request.membership))
+    territory = request.GET.get("territoire", "")
+    territory_id = next((t.pk for t in territories if str(t.pk) == territory), None)
+    today = timezone.localdate()
+    weeks, rows, page = selectors.board(
+        request.membership,
+        start,
+        end,
+        territory_id,
+        page=request.GET.get("page", 1),
+        today=today,
+    )
+    query = {"debut": start.strftime("%Y-%m"), "mois": months}
+    if territory_id:
+        query["territoire"] = territory_id
     return render(
         request,
         "housing/board.html",
         {
             "weeks": weeks,
             "rows": rows,
+            "page": page,
             "start": start,
             "end": end,
             "months": months,
             "previous": _add_months(start, -months),
             "next": end,
-            "today": timezone.localdate(),
+            "today": today,
+            "territories": territories,
+            "territory_id": territory_id,
+            "query": urlencode(query),
+            "territory_query": f"&territoire={territory_id}" if territory_id else "",
         },
     )
 

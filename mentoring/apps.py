@@ -16,6 +16,7 @@ class MentoringConfig(AppConfig):
         registry.register_api("comptes-rendus", api.NoteViewSet, basename="mentoring-note")
         registry.register_api("alertes", api.AlertViewSet, basename="mentoring-alert")
         registry.register_api("mes-binomes", api.MyMentorshipViewSet, basename="my-mentorship")
+        registry.register_api("mes-comptes-rendus", api.MyNoteViewSet, basename="my-note")
 
         # After the case files (20) and the sessions (30): pairs for people
         # in work-study or after their session.

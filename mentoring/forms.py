@@ -2,7 +2,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.models import Mentorship, NoteKind, Topic, Urgency, VolunteerProfile
+from mentoring.models import (
+    MenteeName,
+    Mentorship,
+    NoteKind,
+    Topic,
+    Urgency,
+    VolunteerProfile,
+)
 from thrasos.accounts.models import Territory
 from thrasos.referentials.languages import LANGUAGES
 
@@ -177,4 +184,16 @@ class MentorshipStatusForm(forms.Form):
         max_length=1_000,
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
+    )
+
+
+class MentoringSettingsForm(forms.Form):
+    mentee_name = forms.ChoiceField(
+        label=_("How do volunteers see their mentees' names?"),
+        choices=MenteeName.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "On their pages and in the API. The initial alone is enough for most pairs "
+            "(minimisation); the full name helps with appointments and procedures."
+        ),
     )

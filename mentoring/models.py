@@ -352,3 +352,37 @@ class Nudge(TenantModel):
         verbose_name = _("nudge")
         verbose_name_plural = _("nudges")
         ordering = ["-created_at", "-id"]
+
+
+class MenteeName(models.TextChoices):
+    """How a volunteer sees their mentee's last name (the organisation decides)."""
+
+    INITIAL = "initial", _("First name and the initial of the last name (Awa D.)")
+    FULL = "full", _("First name and full last name (Awa Diallo)")
+
+
+@track_changes
+class MentoringSettings(TenantModel):
+    """The organisation's choices for mentoring (one row per organisation;
+    none yet means the defaults). Edited by its administrators."""
+
+    mentee_name = models.CharField(
+        _("mentee's name shown to volunteers"),
+        max_length=10,
+        choices=MenteeName.choices,
+        default=MenteeName.INITIAL,
+    )
+
+    class Meta:
+        verbose_name = _("mentoring settings")
+        verbose_name_plural = _("mentoring settings")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation"], name="mentoring_settings_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @property
+    def full_names(self) -> bool:
+        return self.mentee_name == MenteeName.FULL

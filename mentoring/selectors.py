@@ -8,13 +8,20 @@ admins) reach the pairs of their territories."""
 
 import datetime
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from beneficiaries.models import Beneficiary, BeneficiaryReferent
-from mentoring.models import MentoringNote, Mentorship, Nudge, VolunteerProfile
+from mentoring.models import (
+    MentoringNote,
+    MentoringSettings,
+    Mentorship,
+    Nudge,
+    VolunteerProfile,
+)
 from thrasos import permissions
 from thrasos.accounts.models import Membership, Role
 from thrasos.referentials.languages import LANGUAGES
@@ -91,7 +98,7 @@ def my_mentees_queryset(membership):
 
 
 def my_mentees(membership) -> list[Mentorship]:
-    return list(my_mentees_queryset(membership))
+    return with_mentee_details(membership, list(my_mentees_queryset(membership)))
 
 
 def my_mentee_get(membership, pk) -> Mentorship:
@@ -99,7 +106,36 @@ def my_mentee_get(membership, pk) -> Mentorship:
     mentorship = get_object_or_404(my_mentees_queryset(membership), pk=pk)
     if not permissions.is_own_mentorship(membership, mentorship):
         raise Http404
-    return mentorship
+    return with_mentee_details(membership, [mentorship])[0]
+
+
+def mentoring_settings() -> MentoringSettings:
+    """The organisation's mentoring settings (the defaults until saved)."""
+    return MentoringSettings.objects.first() or MentoringSettings()
+
+
+def mentee_name(person, *, full: bool) -> str:
+    """First name, then the last name in full or its initial, as the
+    organisation decided (MentoringSettings.mentee_name)."""
+    last = person.last_name or ""
+    if full or not last:
+        return f"{person.first_name} {last}".strip()
+    return f"{person.first_name} {last[:1].upper()}."
+
+
+def with_mentee_details(membership, mentorships: list[Mentorship]) -> list[Mentorship]:
+    """What the volunteer's pages and API show beside the contact fields:
+    the name as the organisation decided, and the city (only the city) of
+    the mentee's current programme housing. Two queries for any number."""
+    from housing.selectors import current_cities  # housing says what may be shown
+
+    full = mentoring_settings().full_names
+    cities = current_cities({m.beneficiary_id for m in mentorships}, timezone.localdate())
+    for mentorship in mentorships:
+        mentorship.mentee_name = mentee_name(mentorship.beneficiary, full=full)
+        mentorship.mentee_full_names = full
+        mentorship.housing_city = cities.get(mentorship.beneficiary_id, "")
+    return mentorships
 
 
 def mentee_languages(person) -> list[str]:
@@ -169,15 +205,25 @@ def alerts_for(membership):
     return alerts
 
 
-def open_alerts(membership) -> list[MentoringNote]:
-    return list(
+ALERTS_PAGE_SIZE = 25
+
+
+def open_alerts_queryset(membership):
+    """The open alerts of the member's inbox, urgent first, then oldest."""
+    return (
         alerts_for(membership)
         .open_alerts()
         .select_related(
             "mentorship__beneficiary", "mentorship__volunteer__membership__user", "author"
         )
-        .urgent_first()[:200]
+        .urgent_first()
     )
+
+
+def open_alerts(membership, page: int | str = 1):
+    """A page of the inbox (ALERTS_PAGE_SIZE alerts; an open inbox is short,
+    so page numbers, with the total shown)."""
+    return Paginator(open_alerts_queryset(membership), ALERTS_PAGE_SIZE).get_page(page)
 
 
 def alert_get(membership, pk: int) -> MentoringNote:

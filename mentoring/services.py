@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from mentoring.models import (
     NOTE_EDIT_WINDOW,
+    MenteeName,
     MentoringNote,
+    MentoringSettings,
     Mentorship,
     Nudge,
     VolunteerProfile,
@@ -36,6 +38,21 @@ NOTE_FIELDS = (
     "alert_urgency",
     "alert_reason",
 )
+
+
+# --- the organisation's settings
+
+
+@transaction.atomic
+def mentoring_settings_save(*, actor: User, mentee_name: str) -> MentoringSettings:
+    """How volunteers see their mentees' names (an administrator's choice)."""
+    if mentee_name not in MenteeName.values:
+        raise ValidationError({"mentee_name": _("Choose how volunteers see the names.")})
+    settings, _created = MentoringSettings.objects.select_for_update().get_or_create()
+    settings.mentee_name = mentee_name
+    settings.full_clean(exclude=["organisation"], validate_constraints=False)
+    settings.save()
+    return settings
 
 
 # --- volunteer profiles

@@ -16,4 +16,5 @@ urlpatterns = [
     path("benevoles/<int:pk>/relance/", views.nudge, name="nudge"),
     path("personnes/<int:pk>/binome/", views.mentorship_create, name="mentorship_create"),
     path("binomes/<int:pk>/statut/", views.mentorship_status, name="mentorship_status"),
+    path("reglages/", views.settings_edit, name="settings"),
 ]

@@ -13,6 +13,7 @@ from beneficiaries.selectors import beneficiary_get
 from mentoring import selectors, services
 from mentoring.forms import (
     AcknowledgeForm,
+    MentoringSettingsForm,
     MentorshipForm,
     MentorshipStatusForm,
     NoteForm,
@@ -28,7 +29,16 @@ CSS = "css/mentoring.css"
 
 
 def _page(request, template, context, *, status=200):
-    return render(request, template, {"mentoring_css": CSS, **context}, status=status)
+    return render(
+        request,
+        template,
+        {
+            "mentoring_css": CSS,
+            "may_configure_mentoring": permissions.can_administer(request.membership),
+            **context,
+        },
+        status=status,
+    )
 
 
 @gate(read=permissions.can_use_mentoring)
@@ -52,6 +62,7 @@ def index(request):
 @gate(read=permissions.can_mentor)
 def mentee(request, pk: int):
     mentorship = selectors.mentorship_get(request.membership, pk)
+    selectors.with_mentee_details(request.membership, [mentorship])
     return _page(
         request,
         "mentoring/mentee.html",
@@ -67,6 +78,7 @@ def mentee(request, pk: int):
 @gate(permissions.can_mentor)
 def note_create(request, pk: int):
     mentorship = selectors.mentorship_get(request.membership, pk)
+    selectors.with_mentee_details(request.membership, [mentorship])
     form = NoteForm(request.POST or None)
     note = submit(
         request,
@@ -95,6 +107,7 @@ def note_create(request, pk: int):
 def note_edit(request, pk: int):
     note = selectors.note_get(request.membership, pk)
     mentorship = selectors.mentorship_get(request.membership, note.mentorship_id)
+    selectors.with_mentee_details(request.membership, [mentorship])
     form = NoteForm(request.POST or None, note=note)
     if not note.is_editable() and request.method == "GET":
         messages.warning(
@@ -130,7 +143,10 @@ def alerts(request):
     return _page(
         request,
         "mentoring/alerts.html",
-        {"alerts": selectors.open_alerts(request.membership), "form": AcknowledgeForm()},
+        {
+            "alerts": selectors.open_alerts(request.membership, request.GET.get("page", 1)),
+            "form": AcknowledgeForm(),
+        },
     )
 
 
@@ -304,5 +320,31 @@ def mentorship_status(request, pk: int):
             "subtitle": mentorship,
             "back_url": mentorship.beneficiary.get_absolute_url(),
         },
+        status=form_status(form),
+    )
+
+
+# --- the organisation's settings
+
+
+@gate(permissions.can_administer)
+def settings_edit(request):
+    """An administrator chooses how volunteers see their mentees' names."""
+    current = selectors.mentoring_settings()
+    form = MentoringSettingsForm(request.POST or None, initial={"mentee_name": current.mentee_name})
+    saved = submit(
+        request,
+        form,
+        lambda data: services.mentoring_settings_save(
+            actor=request.user, mentee_name=data["mentee_name"]
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Mentoring settings saved."))
+        return redirect("mentoring:settings")
+    return _page(
+        request,
+        "mentoring/form_page.html",
+        {"form": form, "title": _("Mentoring settings"), "back": "mentoring:alerts"},
         status=form_status(form),
     )

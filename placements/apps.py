@@ -17,6 +17,7 @@ class PlacementsConfig(AppConfig):
             registry.register_api(prefix, viewset, basename=basename)
         registry.register_organisation_defaults(services.referentials_seed_defaults)
         registry.register_demo_step(demo.demo_step, order=40)
+        registry.register_scale_seeder(demo.seed_scale)
         extensions.register_case_file_section(casefile.SECTION)
         extensions.register_timeline_source(casefile.timeline_events)
         pathway_changed.connect(services.on_pathway_changed, dispatch_uid="placements-follow-ups")

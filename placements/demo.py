@@ -358,3 +358,180 @@ def _follow_ups(person, actor, rng, today) -> None:
                 "housing": "" if unreachable else rng.choice(HousingOutcome.values[:5]),
             },
         )
+
+
+def seed_scale(*, total: int, organisations: int, stdout=None) -> None:
+    """Benchmark data in proportion (`seed_demo --scale`), after the case
+    files of the "Charge NN" organisations: a directory of one employer for
+    twenty-five people in contract (at least 40) and one training
+    organisation for three employers; a validated project for everyone
+    seeking a contract, in contract or exited; a contract for everyone in
+    contract (signed or in progress, some trial periods ending soon), a
+    completed one for everyone exited (with the 6- and 12-month follow-ups),
+    and a broken one for one person seeking in six. Bulk-inserted (the rows
+    are built as the services would leave them; the services themselves are
+    exercised by the demo step and the tests)."""
+    from django.db import transaction
+
+    from beneficiaries.models import normalise_name
+    from thrasos.accounts.models import Organisation
+    from thrasos.tenancy import tenant_context
+
+    rng = random.Random(2028)  # noqa: S311 - synthetic data
+    today = timezone.localdate()
+    for index in range(1, organisations + 1):
+        slug = f"charge-{index:02d}"
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is None:
+            continue
+        with transaction.atomic(), tenant_context(organisation):
+            if Employer.objects.exists():
+                continue
+            services.referentials_seed_defaults()
+            people = list(
+                Beneficiary.objects.filter(
+                    state__in=[State.SEEKING_CONTRACT, State.IN_CONTRACT, State.EXITED]
+                )
+                .order_by("id")
+                .values_list("id", "state")
+            )
+            if not people:
+                continue
+            in_contract = sum(1 for _, state in people if state == State.IN_CONTRACT)
+            sectors = list(Sector.objects.order_by("position", "id"))
+            levels = {lv.level: lv for lv in DiplomaLevel.objects.all()}
+            opcos = list(Opco.objects.order_by("name"))
+            sirets: set[str] = set()
+
+            def siret(seen=sirets):
+                while (value := _siret(rng)) in seen:
+                    pass
+                seen.add(value)
+                return value
+
+            def partner(model, name, city, departement, region, **fields):
+                return model(
+                    name=name,
+                    siret=siret(),
+                    city=city,
+                    departement=departement,
+                    regions=[region],
+                    address=f"{rng.randrange(1, 120)} rue de la République",
+                    search_text=f"{normalise_name(name)} | {normalise_name(city)}",
+                    **fields,
+                )
+
+            count_employers = max(40, in_contract // 25)
+            employers = Employer.objects.bulk_create(
+                (
+                    partner(
+                        Employer,
+                        f"{TRADES[i % len(TRADES)][0].format(city=city)} {i:04d}",
+                        city,
+                        departement,
+                        region,
+                        sector=sectors[TRADES[i % len(TRADES)][1]],
+                    )
+                    for i in range(count_employers)
+                    for city, departement, region in [CITIES[i % len(CITIES)]]
+                ),
+                batch_size=2000,
+            )
+            trainings = TrainingOrganisation.objects.bulk_create(
+                (
+                    partner(
+                        TrainingOrganisation,
+                        f"{TRAINING[i % len(TRAINING)].format(city=city)} {i:04d}",
+                        city,
+                        departement,
+                        region,
+                        uai=_uai(rng),
+                        qualiopi=True,
+                        qualiopi_on=datetime.date(2021 + i % 4, 1 + i % 12, 15),
+                    )
+                    for i in range(max(15, count_employers // 3))
+                    for city, departement, region in [CITIES[(i * 3) % len(CITIES)]]
+                ),
+                batch_size=2000,
+            )
+            projects, contracts, follow_ups = [], [], []
+            for n, (person_id, state) in enumerate(people):
+                employer = employers[n % len(employers)]
+                trade = next(t for t in TRADES if sectors[t[1]].pk == employer.sector_id)
+                region = next(c[2] for c in CITIES if c[0] == employer.city)
+                if state == State.IN_CONTRACT:
+                    start = today - datetime.timedelta(days=rng.randrange(-30, 330))
+                elif state == State.EXITED:
+                    start = today - datetime.timedelta(days=rng.randrange(560, 900))
+                else:
+                    start = today - datetime.timedelta(days=rng.randrange(60, 300))
+                validated_on = start - datetime.timedelta(days=rng.randrange(20, 60))
+                projects.append(
+                    ProfessionalProject(
+                        beneficiary_id=person_id,
+                        status=ProfessionalProject.Status.VALIDATED,
+                        validated_on=validated_on,
+                        **_project_data(
+                            trade,
+                            sectors,
+                            levels,
+                            validated_on - datetime.timedelta(days=30),
+                            region,
+                        ),
+                    )
+                )
+                if state == State.SEEKING_CONTRACT and n % 6:
+                    continue
+                kind = ("apprenticeship", "apprenticeship", "professionalisation")[n % 3]
+                end = add_months(start, 18 if n % 4 == 0 else 12) - datetime.timedelta(days=1)
+                contract = AlternanceContract(
+                    beneficiary_id=person_id,
+                    project=projects[-1],
+                    kind=kind,
+                    employer=employer,
+                    training_organisation=trainings[n % len(trainings)],
+                    diploma_title=trade[4],
+                    rncp_code=trade[5],
+                    diploma_level=levels.get(trade[6]),
+                    opco=opcos[n % len(opcos)],
+                    signed_on=start - datetime.timedelta(days=rng.randrange(1, 15)),
+                    start_date=start,
+                    end_date=end,
+                    trial_period_end=default_trial_period_end(kind, start, end),
+                    work_city=employer.city,
+                    work_departement=employer.departement,
+                    tutor_name="M. Lefèvre",
+                    tutor_role="Chef d’équipe",
+                    weekly_hours=35,
+                    status=AlternanceContract.Status.IN_PROGRESS
+                    if start <= today
+                    else AlternanceContract.Status.SIGNED,
+                )
+                if state == State.EXITED:
+                    contract.status = AlternanceContract.Status.COMPLETED
+                    contract.completed_on = end
+                    contract.exam_date = end - datetime.timedelta(days=20)
+                    contract.diploma_result = ("obtained", "obtained", "failed")[n % 3]
+                    exited_on = min(today, end + datetime.timedelta(days=rng.randrange(1, 30)))
+                    follow_ups += [
+                        FollowUp(
+                            beneficiary_id=person_id,
+                            months_after_exit=m,
+                            due_on=add_months(exited_on, m),
+                        )
+                        for m in (6, 12)
+                    ]
+                elif state == State.SEEKING_CONTRACT:
+                    contract.status = AlternanceContract.Status.BROKEN
+                    contract.broken_on = contract.trial_period_end
+                    contract.broken_by = AlternanceContract.BrokenBy.TRIAL
+                    contract.break_reason = BREAK_REASONS[n % len(BREAK_REASONS)]
+                contracts.append(contract)
+            ProfessionalProject.objects.bulk_create(projects, batch_size=5000)
+            AlternanceContract.objects.bulk_create(contracts, batch_size=5000)
+            FollowUp.objects.bulk_create(follow_ups, batch_size=5000)
+            if stdout:
+                stdout.write(
+                    f"  {slug}: {len(employers)} employers, {len(trainings)} training "
+                    f"organisations, {len(projects)} projects, {len(contracts)} contracts"
+                )

@@ -627,6 +627,10 @@ class AlternanceContract(TenantModel):
                 fields=["organisation", "training_organisation"], name="placements_ctr_training"
             ),
             models.Index(fields=["organisation", "beneficiary"], name="placements_ctr_person"),
+            # The contracts list: by end date, paged by keyset (end_date, id);
+            # "trial period ending within 30 days".
+            models.Index(fields=["organisation", "end_date", "id"], name="placements_ctr_end"),
+            models.Index(fields=["organisation", "trial_period_end"], name="placements_ctr_trial"),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ pathway moves only through beneficiaries.services.beneficiary_transition."""
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from beneficiaries.pathway import State
 from beneficiaries.services import TransitionRequest, beneficiary_transition
 from thrasos.accounts.models import User
 from thrasos.core.dates import moment_of
+from thrasos.core.db import is_lock_conflict
 from thrasos.core.validators import validate_fields
 
 from .models import (
@@ -55,9 +56,16 @@ def referentials_seed_defaults(organisation=None) -> None:
 def referential_save(*, actor: User, instance, data: dict):
     """Create or rename an entry of a referential (sector, diploma level, OPCO)."""
     for field, value in data.items():
-        setattr(instance, field, value)
+        setattr(instance, field, value.strip() if isinstance(value, str) else value)
     instance.full_clean(exclude=["organisation"])
-    instance.save()
+    duplicate = type(instance).objects.filter(name__iexact=instance.name).exclude(pk=instance.pk)
+    if duplicate.exists():
+        raise ValidationError({"name": _("This name is already in the list.")})
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:  # the same name saved meanwhile
+        raise ValidationError({"name": _("This name is already in the list.")}) from error
     return instance
 
 
@@ -254,16 +262,33 @@ def trial_period_proposal(kind: str, start: datetime.date, end: datetime.date) -
 
 
 def _save_contract(contract: AlternanceContract) -> None:
-    """The exclusion constraint is the wall; its refusal becomes a message."""
-    try:
-        with transaction.atomic():
-            contract.save()
-    except IntegrityError as error:
-        if "placements_one_contract_in_force" in str(error):
-            raise ValidationError(
-                _("This person already has a contract in force over these dates.")
-            ) from error
-        raise
+    """The exclusion constraint is the wall; its refusal becomes a message.
+
+    Two requests inserting overlapping contracts at the same moment can each
+    wait for the other: PostgreSQL then cancels one (deadlock detected). That
+    one is retried once, after its savepoint is rolled back: by then the other
+    has committed or given up, so the retry either saves or meets the
+    constraint. A second lock conflict is refused in French, never a 500."""
+    refused = _("This person already has a contract in force over these dates.")
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                contract.save()
+            return
+        except IntegrityError as error:
+            if "placements_one_contract_in_force" in str(error):
+                raise ValidationError(refused) from error
+            raise
+        except OperationalError as error:
+            if not is_lock_conflict(error):
+                raise
+            if attempt == 2:
+                raise ValidationError(
+                    _(
+                        "Another contract was being recorded for this person at the same "
+                        "moment: reload the case file and check before trying again."
+                    )
+                ) from error
 
 
 @transaction.atomic
@@ -477,7 +502,39 @@ def follow_ups_schedule(*, beneficiary: Beneficiary, exited_on: datetime.date) -
     return FollowUp.objects.bulk_create(r for r in rows if r.months_after_exit not in existing)
 
 
+def _refuse_leaving_with_a_contract_in_force(beneficiary: Beneficiary, to_state: str) -> None:
+    """A person does not leave the programme (exit, withdrawal, not admitted)
+    with a contract still signed or in progress in the record: what happened
+    to the contract is a fact the caseworker states (completed, or broken by
+    whom and why), never a guess made for them. The refusal rolls the stage
+    change back and says which action to take first; a break that ticks “The
+    person leaves the programme” does both in one step."""
+    if to_state not in (State.EXITED, State.WITHDRAWN, State.NOT_ADMITTED):
+        return
+    contract = (
+        AlternanceContract.objects.in_force()
+        .filter(beneficiary=beneficiary)
+        .select_related("employer")
+        .first()
+    )
+    if contract is None:
+        return
+    values = {"employer": contract.employer.name, "status": contract.get_status_display()}
+    if to_state == State.EXITED:
+        message = _(
+            "The contract with %(employer)s is still “%(status)s”: record its completion "
+            "(or its break) on the contract before the exit."
+        )
+    else:
+        message = _(
+            "The contract with %(employer)s is still “%(status)s”: record its break on the "
+            "contract, ticking “The person leaves the programme”."
+        )
+    raise ValidationError(message % values, code="contract_in_force")
+
+
 def on_pathway_changed(sender, *, beneficiary, transition, actor, **kwargs) -> None:
+    _refuse_leaving_with_a_contract_in_force(beneficiary, transition.to_state)
     if transition.to_state == State.EXITED:
         follow_ups_schedule(
             beneficiary=beneficiary, exited_on=timezone.localtime(transition.at).date()

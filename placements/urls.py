@@ -25,4 +25,10 @@ urlpatterns = [
     path("contrats/<int:pk>/terminer/", views.contract_complete, name="contract_complete"),
     path("contrats/<int:pk>/resultat/", views.contract_result, name="contract_result"),
     path("suivis/<int:pk>/", views.follow_up_record, name="follow_up_record"),
+    path("referentiels/", views.referentials, name="referentials"),
+    path("referentiels/secteurs/nouveau/", views.sector_create, name="sector_create"),
+    path("referentiels/secteurs/<int:pk>/", views.sector_edit, name="sector_edit"),
+    path("referentiels/niveaux/<int:pk>/", views.diploma_level_edit, name="diploma_level_edit"),
+    path("referentiels/opco/nouveau/", views.opco_create, name="opco_create"),
+    path("referentiels/opco/<int:pk>/", views.opco_edit, name="opco_edit"),
 ]

@@ -4,7 +4,7 @@ import io
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from thrasos.audit.services import access_log_records
 from thrasos.core.exports import spreadsheet_safe
 from thrasos.core.forms import add_validation_error, form_status, submit
 from thrasos.core.gates import gate
+from thrasos.core.pagination import keyset_page
 
 from . import selectors, services
 from .forms import (
@@ -24,16 +25,19 @@ from .forms import (
     ContractFilterForm,
     ContractForm,
     DayForm,
+    DiplomaLevelForm,
     DirectoryFilterForm,
     EmployerForm,
     FollowUpForm,
+    OpcoForm,
     ProjectForm,
     ResultForm,
+    SectorForm,
     TrainingOrganisationForm,
 )
-from .models import AlternanceContract
+from .models import AlternanceContract, DiplomaLevel, Opco, Sector
 
-LIST_LIMIT = 100
+PAGE_SIZE = 50
 EXPORT_LIMIT = 20_000
 
 
@@ -44,8 +48,18 @@ def _back(obj, anchor="placements"):
 # --- directory
 
 
+def _cursor_query(request, *, drop: tuple[str, ...]) -> str:
+    """The query string without the cursors of the list being paged."""
+    query = request.GET.copy()
+    for key in drop:
+        query.pop(key, None)
+    return query.urlencode()
+
+
 @gate(read=permissions.can_view_placements)
 def directory(request):
+    """Employers and training organisations, each paged by keyset (name
+    order, PAGE_SIZE rows; as fast deep in the list as on its first page)."""
     form = DirectoryFilterForm(request.GET or None)
     employers = selectors.employers_for(request.membership)
     trainings = selectors.training_organisations_for(request.membership)
@@ -54,13 +68,29 @@ def directory(request):
     employers = selectors.apply_partner_filters(employers, data, employers=True)
     trainings = selectors.apply_partner_filters(trainings, data, employers=False)
     show_trainings = kind != "employer" and not data.get("sector")
-    context = {
-        "form": form,
-        "employers": list(employers[: LIST_LIMIT + 1]) if kind != "training" else None,
-        "trainings": list(trainings[: LIST_LIMIT + 1]) if show_trainings else None,
-        "limit": LIST_LIMIT,
-    }
-    return render(request, "placements/directory.html", context, status=form_status(form))
+    pages = {}
+    for name, queryset, shown in (
+        ("employers", employers, kind != "training"),
+        ("trainings", trainings, show_trainings),
+    ):
+        prefix = "employeurs" if name == "employers" else "organismes"
+        pages[name] = (
+            keyset_page(
+                queryset,
+                ordering=("search_text", "id"),
+                keys=("search_text", "id"),
+                after=request.GET.get(f"{prefix}_apres"),
+                before=request.GET.get(f"{prefix}_avant"),
+                size=PAGE_SIZE,
+            )
+            if shown
+            else None
+        )
+        pages[f"{name}_query"] = _cursor_query(request, drop=(f"{prefix}_apres", f"{prefix}_avant"))
+    pages["may_edit_referentials"] = permissions.can_administer(request.membership)
+    return render(
+        request, "placements/directory.html", {"form": form, **pages}, status=form_status(form)
+    )
 
 
 def _partner_form(request, form_class, *, instance=None, create, update, title):
@@ -188,16 +218,35 @@ def _filtered_contracts(request):
 
 @gate(read=permissions.can_view_placements)
 def contract_list(request):
+    """Ordered by end date (what ends first), paged by keyset."""
     form, queryset = _filtered_contracts(request)
-    rows = list(queryset.order_by("end_date", "id")[: LIST_LIMIT + 1]) if not form.errors else []
+    # The page of contracts first (index on organisation, end date, id), then
+    # the people, partners and territories of those rows: joined before the
+    # LIMIT, the planner (misled by row-level security's filters on every
+    # table) sorted every contract of the organisation.
+    queryset = queryset.select_related(None).prefetch_related(
+        "beneficiary__current_territory", "employer", "training_organisation"
+    )
+    page = (
+        keyset_page(
+            queryset,
+            ordering=("end_date", "id"),
+            keys=("end_date", "id"),
+            after=request.GET.get("apres"),
+            before=request.GET.get("avant"),
+            size=PAGE_SIZE,
+        )
+        if not form.errors
+        else None
+    )
     return render(
         request,
         "placements/contracts.html",
         {
             "form": form,
-            "contracts": rows[:LIST_LIMIT],
-            "more": len(rows) > LIST_LIMIT,
-            "query": request.GET.urlencode(),
+            "page": page,
+            "contracts": page.rows if page else [],
+            "query": _cursor_query(request, drop=("apres", "avant")),
             "today": timezone.localdate(),
         },
         status=form_status(form),
@@ -478,7 +527,11 @@ def contract_result(request, pk: int):
 @gate(permissions.can_manage_placements)
 def follow_up_record(request, pk: int):
     follow_up = selectors.follow_up_get(request.membership, pk)
-    form = FollowUpForm(request.POST or None, instance=follow_up)
+    # Not recorded yet: the housing situation known since the exit (the exit
+    # situation, which the end of the programme's housing updates with its
+    # destination) is proposed, to confirm or change.
+    initial = {} if follow_up.is_done else {"housing": follow_up.beneficiary.exit_housing}
+    form = FollowUpForm(request.POST or None, instance=follow_up, initial=initial)
     saved = submit(
         request,
         form,
@@ -488,3 +541,77 @@ def follow_up_record(request, pk: int):
         messages.success(request, _("Follow-up recorded."))
         return _back(follow_up.beneficiary)
     return _form_page(request, form, follow_up.beneficiary, _("Follow-up after exit"))
+
+
+# --- referentials (the organisation's administrators)
+
+# URL word → (model, form, French title of a new entry or None: no new entry).
+REFERENTIALS = {
+    "secteurs": (Sector, SectorForm, _("New sector")),
+    "niveaux": (DiplomaLevel, DiplomaLevelForm, None),
+    "opco": (Opco, OpcoForm, _("New OPCO")),
+}
+
+
+@gate(read=permissions.can_administer)
+def referentials(request):
+    """Sectors in tension, diploma levels and OPCOs of the organisation."""
+    return render(
+        request,
+        "placements/referentials.html",
+        {
+            "sectors": list(Sector.objects.order_by("position", "name")),
+            "levels": list(DiplomaLevel.objects.order_by("level")),
+            "opcos": list(Opco.objects.order_by("name")),
+        },
+    )
+
+
+def _referential_form(request, kind: str, instance):
+    model, form_class, new_title = REFERENTIALS[kind]
+    form = form_class(request.POST or None, instance=instance)
+    saved = submit(
+        request,
+        form,
+        lambda data: services.referential_save(
+            actor=request.user, instance=instance or model(), data=data
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Referential saved."))
+        return redirect("placements:referentials")
+    return render(
+        request,
+        "placements/form_page.html",
+        {
+            "form": form,
+            "title": str(instance) if instance else new_title,
+            "back": reverse("placements:referentials"),
+        },
+        status=form_status(form),
+    )
+
+
+@gate(permissions.can_administer)
+def sector_create(request):
+    return _referential_form(request, "secteurs", None)
+
+
+@gate(permissions.can_administer)
+def sector_edit(request, pk: int):
+    return _referential_form(request, "secteurs", get_object_or_404(Sector.objects, pk=pk))
+
+
+@gate(permissions.can_administer)
+def diploma_level_edit(request, pk: int):
+    return _referential_form(request, "niveaux", get_object_or_404(DiplomaLevel.objects, pk=pk))
+
+
+@gate(permissions.can_administer)
+def opco_create(request):
+    return _referential_form(request, "opco", None)
+
+
+@gate(permissions.can_administer)
+def opco_edit(request, pk: int):
+    return _referential_form(request, "opco", get_object_or_404(Opco.objects, pk=pk))

@@ -285,6 +285,10 @@ OBJECT_OF = {
     "mentoring-alert-acknowledge": "mentoring_alert",
     "my-mentorship-detail": "pair",
     "my-mentorship-notes": "pair",
+    "my-note-detail": "mentoring_note",
+    "placements:sector_edit": "pl_sector",
+    "placements:diploma_level_edit": "pl_level",
+    "placements:opco_edit": "pl_opco",
     "privacy:person": "person",
     "privacy:notice_add": "person",
     "privacy:export_request": "person",
@@ -454,6 +458,14 @@ def _form(w: dict, name: str) -> dict:
             return {"volunteer": w["volunteer_profile"].pk, "started_on": today}
         case "mentoring:mentorship_status":
             return {"status": "paused"}
+        case "mentoring:settings":
+            return {"mentee_name": "full"}
+        case "placements:sector_create" | "placements:sector_edit":
+            return {"name": "Propreté urbaine", "position": "20", "is_active": "on"}
+        case "placements:diploma_level_edit":
+            return {"name": "Niveau 8 – doctorat (renommé)"}
+        case "placements:opco_create" | "placements:opco_edit":
+            return {"name": "OPCO Nouveau", "is_active": "on"}
     return _placements_form(w, name)
 
 
@@ -575,6 +587,8 @@ def _api(w: dict, name: str, method: str):
                 "topics": ["housing"],
                 "summary": "Appel au sujet du logement.",
             }
+        case ("my-note-detail", "patch"):
+            return {"duration_minutes": 30, "summary": "Appel corrigé : 30 minutes."}
     return _placements_api(w, name, method)
 
 
@@ -593,6 +607,7 @@ def request_kwargs(name: str, method: str, w: dict) -> dict:
             "mentorship-",
             "mentoring-",
             "my-mentorship-",
+            "my-note-",
         )
     ):
         body = _api(w, name, method)

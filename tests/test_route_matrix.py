@@ -255,6 +255,14 @@ ALLOWED = {
     "my-mentorship-list": _read(VOLUNTEERS),
     "my-mentorship-detail": _read(VOLUNTEERS),
     "my-mentorship-notes": _form(VOLUNTEERS),
+    "my-note-detail": {"get": VOLUNTEERS, "patch": VOLUNTEERS},
+    "mentoring:settings": _form(ADMIN),
+    "placements:referentials": _read(ADMIN),
+    "placements:sector_create": _form(ADMIN),
+    "placements:sector_edit": _form(ADMIN),
+    "placements:diploma_level_edit": _form(ADMIN),
+    "placements:opco_create": _form(ADMIN),
+    "placements:opco_edit": _form(ADMIN),
     "privacy:register": _read(PERSONAL_DATA),
     "privacy:retention": _read(PERSONAL_DATA),
     "privacy:person": _read(PERSONAL_DATA),
@@ -297,6 +305,9 @@ _KIND = {
     "mentoring_note": "mentoring_note",
     "mentoring_alert": "mentoring_note",
     "volunteer_profile": "volunteer_profile",
+    "pl_sector": "pl_sector",
+    "pl_level": "pl_level",
+    "pl_opco": "pl_opco",
 }
 TENANT_OBJECT_ROUTES = {name: _KIND[key] for name, key in route_cases.OBJECT_OF.items()}
 TENANT_OBJECT_ROUTES["api_token_revoke"] = "api_token"
@@ -454,6 +465,9 @@ def _placements_of(tenant) -> dict:
         "pl_project": world["pl_project"],
         "pl_contract": world["pl_signed"],
         "pl_follow_up": world["pl_follow_up"],
+        "pl_sector": world["pl_sector"],
+        "pl_level": world["pl_level"],
+        "pl_opco": world["pl_opco"],
     }
 
 

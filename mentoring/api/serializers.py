@@ -45,6 +45,21 @@ class NoteWriteSerializer(serializers.Serializer):
     )
 
 
+class NoteCorrectionSerializer(NoteWriteSerializer):
+    """A correction: only the fields sent change (PATCH)."""
+
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=720, required=False)
+    kind = serializers.ChoiceField(choices=NoteKind.choices, required=False)
+    summary = serializers.CharField(max_length=2_000, required=False)
+    topics = serializers.ListField(
+        child=serializers.ChoiceField(choices=Topic.choices), required=False
+    )
+    alert_urgency = serializers.ChoiceField(
+        choices=Urgency.choices, required=False, allow_blank=True
+    )
+    alert_reason = serializers.CharField(max_length=1_000, required=False, allow_blank=True)
+
+
 class MentorshipSerializer(serializers.ModelSerializer):
     volunteer = TenantPrimaryKeyField(VolunteerProfile)
     beneficiary = TenantPrimaryKeyField(Beneficiary)
@@ -97,11 +112,34 @@ class MenteeSerializer(PolicyFieldsMixin, serializers.ModelSerializer):
 
 
 class MyMentorshipSerializer(serializers.ModelSerializer):
+    """What "Mes binômes" shows: the name as the organisation decided (with
+    the initial only, `mentee.last_name` is that initial too), the contact
+    fields, the city of the mentee's programme housing (never the address),
+    the last note and the open alerts."""
+
     mentee = MenteeSerializer(source="beneficiary", read_only=True)
+    mentee_name = serializers.CharField(read_only=True)
+    housing_city = serializers.CharField(read_only=True)
     last_note_on = serializers.DateField(read_only=True, allow_null=True)
     open_alerts = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Mentorship
-        fields = ["id", "status", "started_on", "mentee", "last_note_on", "open_alerts"]
+        fields = [
+            "id",
+            "status",
+            "started_on",
+            "mentee",
+            "mentee_name",
+            "housing_city",
+            "last_note_on",
+            "open_alerts",
+        ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        mentee = data.get("mentee") or {}
+        if not getattr(instance, "mentee_full_names", False) and mentee.get("last_name"):
+            mentee["last_name"] = mentee["last_name"][:1].upper()
+        return data

@@ -5,7 +5,7 @@ exactly what the volunteer's pages show."""
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 
 from beneficiaries.selectors import beneficiary_get
@@ -16,6 +16,7 @@ from mentoring.api.serializers import (
     MentorshipSerializer,
     MentorshipStatusSerializer,
     MyMentorshipSerializer,
+    NoteCorrectionSerializer,
     NoteSerializer,
     NoteWriteSerializer,
 )
@@ -32,6 +33,12 @@ SUPERVISION_GATE = Gate(
 class IdPagination(CursorPagination):
     ordering = ("-id",)
     page_size = 100
+
+
+class AlertPagination(PageNumberPagination):
+    """The inbox is ordered by urgency, not by id: numbered pages."""
+
+    page_size = selectors.ALERTS_PAGE_SIZE
 
 
 class MentorshipViewSet(
@@ -97,14 +104,14 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     gate = SUPERVISION_GATE
     serializer_class = AlertSerializer
-    pagination_class = None
+    pagination_class = AlertPagination
 
     def get_queryset(self):
         if schema_generation(self):
             return MentoringNote.objects.none()
         alerts = selectors.alerts_for(self.request.membership).select_related("mentorship")
         if self.action == "list":
-            return alerts.open_alerts().urgent_first()[:200]
+            return alerts.open_alerts().urgent_first()
         return alerts
 
     @extend_schema(request=AcknowledgeSerializer, responses=AlertSerializer)
@@ -136,6 +143,10 @@ class MyMentorshipViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         return selectors.my_mentee_get(self.request.membership, self.kwargs["pk"])
 
+    def list(self, request, *args, **kwargs):
+        mentorships = selectors.my_mentees(request.membership)
+        return Response(self.get_serializer(mentorships, many=True).data)
+
     @extend_schema(methods=["get"], responses=NoteSerializer(many=True))
     @extend_schema(methods=["post"], request=NoteWriteSerializer, responses={201: NoteSerializer})
     @action(detail=True, methods=["get", "post"])
@@ -149,3 +160,31 @@ class MyMentorshipViewSet(viewsets.ReadOnlyModelViewSet):
             actor=request.user, mentorship=mentorship, data=dict(body.validated_data)
         )
         return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+class MyNoteViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A note of the volunteer's own pairs (`mes-comptes-rendus/{id}/`):
+    read it, and correct it (PATCH) during the 48 hours its author may, as
+    the page "Corriger" does; afterwards it is kept as written (400)."""
+
+    gate = Gate(read=permissions.can_mentor, write=permissions.can_mentor)
+    serializer_class = NoteSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if schema_generation(self):
+            return MentoringNote.objects.none()
+        return MentoringNote.objects.filter(
+            mentorship__in=selectors.mentorships_for(self.request.membership)
+        )
+
+    def get_object(self):
+        return selectors.note_get(self.request.membership, self.kwargs["pk"])
+
+    @extend_schema(request=NoteCorrectionSerializer, responses=NoteSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        note = self.get_object()
+        body = NoteCorrectionSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        note = services.note_update(actor=request.user, note=note, data=dict(body.validated_data))
+        return Response(NoteSerializer(note).data)

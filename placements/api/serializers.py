@@ -16,6 +16,20 @@ from ..models import (
     Sector,
     TrainingOrganisation,
 )
+from ..validators import validate_naf, validate_rncp, validate_rome
+
+
+def format_field(validator, *, max_length: int) -> serializers.RegexField:
+    """A code written in a known format (ROME, RNCP, NAF), or "" (blank): the
+    pattern appears in the OpenAPI schema; the model's validator (run by the
+    service) stays the rule and gives the same French message."""
+    return serializers.RegexField(
+        regex=rf"^(?:{validator.pattern})$",
+        max_length=max_length,
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": validator.message},
+    )
 
 
 class ContactSerializer(serializers.Serializer):
@@ -56,6 +70,7 @@ class PartnerSerializer(serializers.ModelSerializer):
 
 class EmployerSerializer(PartnerSerializer):
     sector = TenantPrimaryKeyField(Sector)
+    naf_code = format_field(validate_naf, max_length=6)
 
     class Meta:
         model = Employer
@@ -73,8 +88,16 @@ class ProjectSerializer(PolicyFieldsMixin, serializers.ModelSerializer):
     sector = TenantPrimaryKeyField(Sector)
     diploma_level = TenantPrimaryKeyField(DiplomaLevel, required=False, allow_null=True)
     target_regions = serializers.ListField(
-        child=serializers.ChoiceField(choices=geo.REGION_CHOICES), allow_empty=False
+        child=serializers.ChoiceField(choices=geo.REGION_CHOICES),
+        allow_empty=False,
+        min_length=1,
+        error_messages={
+            "empty": _("Give at least one target region."),
+            "min_length": _("Give at least one target region."),
+        },
     )
+    rome_code = format_field(validate_rome, max_length=5)
+    rncp_code = format_field(validate_rncp, max_length=10)
     only_ile_de_france = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -121,6 +144,7 @@ class ContractSerializer(PolicyFieldsMixin, serializers.ModelSerializer):
     opco = TenantPrimaryKeyField(Opco, required=False, allow_null=True)
     trial_period_end = serializers.DateField(required=False)
     signed_on = serializers.DateField(required=False)
+    rncp_code = format_field(validate_rncp, max_length=10)
 
     class Meta:
         model = AlternanceContract

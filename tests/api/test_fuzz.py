@@ -70,10 +70,8 @@ REJECTED_BY_RULE = {
     " states",
     "POST /api/contrats/": "a contract is recorded for a person seeking a contract (the"
     " person's stage, another object), with dates bound to one another",
-    "POST /api/projets/": "started on a date from 2000 to today (relative to today); also, the"
-    " ROME and RNCP formats and at least one target region are not stated yet (to do)",
-    "PUT /api/projets/{id}/": "started on a date from 2000 to today (relative to today); also,"
-    " the ROME and RNCP formats and at least one target region are not stated yet (to do)",
+    "POST /api/projets/": "started on a date from 2000 to today (relative to today)",
+    "PUT /api/projets/{id}/": "started on a date from 2000 to today (relative to today)",
     "PUT /api/contrats/{id}/": "dates bound to one another (signature before the start, end"
     " after it, 6 to 18 months or a justification, trial period inside) and to today",
     "POST /api/contrats/{id}/break/": "a break is dated between the contract's signature"

@@ -1,9 +1,10 @@
 import datetime
 import threading
 
+import psycopg
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from beneficiaries.models import Beneficiary
@@ -222,6 +223,15 @@ def test_exit_destination_feeds_the_exit_housing_outcome(a):
             actor=a["actor"], occupancy=o, end_date=today, destination="social_housing"
         )
         assert Beneficiary.objects.get(pk=person.pk).exit_housing == "social_housing"
+        follow_up = person.follow_ups.get(months_after_exit=6)
+    # ... and the follow-ups: their form proposes that housing situation.
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(a["actor"])
+    form = client.get(reverse("placements:follow_up_record", args=[follow_up.pk]))
+    assert '<option value="social_housing" selected>' in form.content.decode()
 
 
 def test_closing_a_place_with_a_later_booking_is_refused(a):
@@ -278,6 +288,37 @@ def test_two_concurrent_bookings_one_wins_the_other_gets_the_french_error(a):
     assert any("déjà réservée" in r for r in results if r != "ok")
     with tenant_context(a["org"]):
         assert Occupancy.objects.filter(place=place).count() == 1
+
+
+def _deadlock(*args, **kwargs):
+    try:
+        raise psycopg.errors.DeadlockDetected("deadlock detected")
+    except psycopg.errors.DeadlockDetected as cause:
+        raise OperationalError("deadlock detected") from cause
+
+
+def test_a_deadlock_between_two_bookings_is_retried_once_then_refused_in_french(a, monkeypatch):
+    """Two bookings inserted at the same moment can deadlock on the
+    exclusion constraints: PostgreSQL cancels one. It is retried once (and
+    saves); a second conflict is a French refusal, never a 500."""
+    real_save = Occupancy.save
+    calls = []
+
+    def once_then_real(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            _deadlock()
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Occupancy, "save", once_then_real)
+    saved = _start(a, a["people"][0], a["places"][0], D(2026, 1, 1))
+    assert saved.pk and len(calls) == 2
+    monkeypatch.setattr(Occupancy, "save", _deadlock)
+    with pytest.raises(ValidationError) as error:
+        _start(a, a["people"][1], a["places"][1], D(2026, 1, 1))
+    assert "au même moment" in error.value.messages[0]
+    with tenant_context(a["org"]):
+        assert not Occupancy.objects.filter(beneficiary=a["people"][1]).exists()
 
 
 def test_a_booking_missed_by_the_check_is_refused_by_the_constraint_in_french(a, monkeypatch):

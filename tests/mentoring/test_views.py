@@ -74,7 +74,7 @@ def test_my_mentees_query_count_does_not_grow_with_the_mentees(
         assert volunteer.get(url).status_code == 200
 
 
-MY_MENTEES_QUERIES = 12
+MY_MENTEES_QUERIES = 14  # + the organisation's name setting, the housing cities
 
 
 def test_a_volunteer_cannot_reach_another_volunteers_mentee(volunteer, w):
@@ -215,7 +215,7 @@ def test_the_inbox_query_count_is_pinned(caseworker, w, django_assert_num_querie
     assert body.index("Karim") < body.index("Amina")  # urgent first
 
 
-INBOX_QUERIES = 10
+INBOX_QUERIES = 11  # + the count of the inbox's pages
 
 
 def test_the_volunteers_list_query_count_is_pinned(caseworker, w, django_assert_num_queries):
@@ -389,3 +389,75 @@ def test_the_case_file_shows_the_pairs_and_the_notes(caseworker, w):
     assert "Visite de la mission locale ensemble." in body  # the timeline
     assert reverse("mentoring:mentorship_create", args=[w["mine"].pk]) in body
     assert reverse("mentoring:mentorship_status", args=[w["pair"].pk]) in body
+
+
+# --- the organisation's choices, the housing city, the inbox's pages
+
+
+def test_the_organisation_decides_how_volunteers_see_names(client_factory, w):
+    """Initial of the last name by default, on every volunteer page; the
+    administrator may choose the full name (a French page, admin only)."""
+    volunteer = client_factory()
+    volunteer.force_login(w["volunteer"].user)
+    pages = [
+        reverse("mentoring:index"),
+        reverse("mentoring:mentee", args=[w["pair"].pk]),
+        reverse("mentoring:note_create", args=[w["pair"].pk]),
+    ]
+    for url in pages:
+        body = volunteer.get(url).content.decode()
+        assert "Amina M." in body and "MENTEE" not in body and "Mentee" not in body, url
+    admin = client_factory()
+    admin.force_login(w["a"]["members"][Role.ADMIN].user)
+    url = reverse("mentoring:settings")
+    page = admin.get(url).content.decode()
+    assert "Comment les bénévoles voient-ils le nom" in page
+    response = admin.post(url, {"mentee_name": "nothing"})
+    assert response.status_code == 400
+    assert "Choisissez" in response.content.decode() or "choix" in response.content.decode()
+    assert admin.post(url, {"mentee_name": "full"}).status_code == 302
+    for url in pages:
+        body = volunteer.get(url).content.decode()
+        assert "Amina Mentee" in body, url
+    caseworker = client_factory()
+    caseworker.force_login(w["a"]["members"][Role.CASEWORKER].user)
+    assert caseworker.get(url).status_code in (403, 404)
+    assert (
+        caseworker.post(reverse("mentoring:settings"), {"mentee_name": "initial"}).status_code
+        == 403
+    )
+    with tenant_context(w["org"]):
+        assert selectors.mentoring_settings().mentee_name == "full"
+
+
+def test_the_volunteer_sees_the_city_of_the_mentees_housing_only(volunteer, w):
+    from tests.housing import factories as hf
+
+    unit = hf.unit(
+        w["org"], w["territory"], places=1, city="Mérignac", address="7 allée SECRETE-ADRESSE"
+    )
+    (place,) = hf.places(w["org"], unit)
+    hf.occupancy(
+        w["org"], w["admin"], w["mine"], place, timezone.localdate() - datetime.timedelta(days=3)
+    )
+    for url in (reverse("mentoring:index"), reverse("mentoring:mentee", args=[w["pair"].pk])):
+        body = volunteer.get(url).content.decode()
+        assert "Mérignac" in body, url
+        assert "SECRETE-ADRESSE" not in body and unit.name not in body, url
+    api = volunteer.get("/api/mes-binomes/").json()
+    assert api[0]["housing_city"] == "Mérignac"
+    assert "SECRETE-ADRESSE" not in volunteer.get("/api/mes-binomes/").content.decode()
+
+
+def test_the_inbox_pages_its_alerts(caseworker, w, monkeypatch):
+    monkeypatch.setattr(selectors, "ALERTS_PAGE_SIZE", 2)
+    for urgency in ("urgent", "soon", "to_know", "urgent", "soon"):
+        mf.note(w["org"], w["pair"], alert=urgency)
+    url = reverse("mentoring:alerts")
+    first = caseworker.get(url).content.decode()
+    assert "5 alertes ouvertes" in first and "?page=2" in first
+    third = caseworker.get(url + "?page=3").content.decode()
+    assert "?page=2" in third and "?page=4" not in third
+    assert third.count("mentoring-alert-card") == 1
+    assert "mentoring-alert-to_know" in third  # the least urgent last
+    assert caseworker.get(url + "?page=zz").status_code == 200

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from beneficiaries.services import TransitionRequest, beneficiary_transition
 from placements import services
-from placements.models import Opco, Sector
+from placements.models import DiplomaLevel, Opco, Sector
 from placements.validators import luhn_ok
 from tests import factories
 from thrasos.tenancy import tenant_context
@@ -116,6 +116,16 @@ def contract(org, person, actor, emp, training, **fields):
         )
 
 
+def finish(org, contract, actor):
+    """The contract runs its course (started, then completed today): the
+    person may then exit."""
+    with tenant_context(org):
+        services.contract_start(actor=actor, contract=contract)
+        services.contract_complete(actor=actor, contract=contract)
+        contract.refresh_from_db()
+    return contract
+
+
 def world(org, territory, actor, tag: str = "") -> dict:
     """The placements objects of the route matrix (tests/route_cases.py), in
     `territory`: a person in session without a project, one with a project in
@@ -159,7 +169,13 @@ def world(org, territory, actor, tag: str = "") -> dict:
             ),
         )
         follow_up = exited_person.follow_ups.get(months_after_exit=6)
+        sector = Sector.objects.order_by("position").last()
+        level = DiplomaLevel.objects.order_by("level").last()
+        opco = Opco.objects.order_by("name").last()
     return {
+        "pl_sector": sector,
+        "pl_level": level,
+        "pl_opco": opco,
         "pl_employer": emp,
         "pl_training": training,
         "pl_fresh": fresh,

@@ -158,3 +158,35 @@ def test_the_schema_lists_the_placements_api(api):
     schema = api.get("/api/schema/").content.decode()
     for path in ("/api/contrats/{id}/break/", "/api/employeurs/", "/api/suivis/{id}/record/"):
         assert path in schema
+
+
+def test_project_codes_and_regions_are_checked_in_french_and_stated_in_the_schema(api, a):
+    person = pf.in_session(a["org"], a["territory"], a["actor"])
+    with tenant_context(a["org"]):
+        sector = Sector.objects.first().pk
+    body = {
+        "beneficiary": person.pk,
+        "target_job": "Cuisinier",
+        "sector": sector,
+        "target_regions": ["84"],
+        "started_on": timezone.localdate().isoformat(),
+    }
+    for field, value, words in (
+        ("rome_code", "Z1234", "code ROME"),
+        ("rncp_code", "RNCP12", "code RNCP"),
+        ("target_regions", [], "au moins une région"),
+    ):
+        response = _post(api, "/api/projets/", {**body, field: value})
+        assert response.status_code == 400
+        assert words in response.json()[field][0], response.json()
+    with tenant_context(a["org"]):
+        assert not person.projects.exists()
+    created = _post(api, "/api/projets/", {**body, "rome_code": "", "rncp_code": "RNCP35753"})
+    assert created.status_code == 201, created.content
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    project = schema["components"]["schemas"]["Project"]["properties"]
+    assert project["target_regions"]["minItems"] == 1
+    patterns = [
+        branch.get("pattern") for branch in project["rome_code"]["oneOf"] if "pattern" in branch
+    ]
+    assert patterns == ["^(?:[A-N]\\d{4})$"]

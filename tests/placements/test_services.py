@@ -1,6 +1,7 @@
 import datetime
 import threading
 
+import psycopg
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -304,31 +305,23 @@ def test_the_database_refuses_two_contracts_in_force_over_the_same_dates(a, part
         second.save()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_racing_requests_cannot_both_sign(two_tenants):
-    a = two_tenants["a"]
-    actor = a["members"][Role.COORDINATOR].user
-    partners = pf.employer(a["org"]), pf.training_organisation(a["org"])
-    person = pf.seeking(a["org"], a["territory"], actor)
-    data = pf.contract_data(a["org"], *partners)
+def _race(a, person, data, *, unlock: bool, monkeypatch) -> list[str]:
+    """Two threads sign a contract for `person` at the same moment, through
+    the service. `unlock` lifts the service's lock on the person, so that
+    both inserts reach the exclusion constraint together."""
+    if unlock:
+        monkeypatch.setattr(services, "_locked_person", lambda b: Beneficiary.objects.get(pk=b.pk))
     barrier = threading.Barrier(2)
     outcomes = []
 
     def sign():
         try:
-            with tenant_context(a["org"]):
-                contract = AlternanceContract(
-                    beneficiary_id=person.pk, trial_period_end=data["start_date"], **data
-                )
-                with transaction.atomic():
-                    barrier.wait(timeout=10)
-                    contract.save()
+            with tenant_context(a["org"]), transaction.atomic():
+                barrier.wait(timeout=10)
+                services.contract_sign(actor=a["actor"], beneficiary=person, data=data)
             outcomes.append("saved")
-        except (
-            IntegrityError,
-            OperationalError,
-        ):  # a deadlock: PostgreSQL refused one (to translate in the service)
-            outcomes.append("refused")
+        except ValidationError as error:
+            outcomes.append(error.messages[0])
         finally:
             connection.close()
 
@@ -337,7 +330,80 @@ def test_two_racing_requests_cannot_both_sign(two_tenants):
         t.start()
     for t in threads:
         t.join()
-    assert sorted(outcomes) == ["refused", "saved"]
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("unlock", [False, True], ids=["service", "constraint"])
+def test_two_racing_requests_cannot_both_sign(two_tenants, unlock, monkeypatch):
+    """Whatever stops the second request (the lock on the person, the
+    exclusion constraint, or PostgreSQL breaking a deadlock between the two
+    inserts), it gets a French refusal, never a 500, and one contract stays."""
+    a = {**two_tenants["a"], "actor": two_tenants["a"]["members"][Role.COORDINATOR].user}
+    partners = pf.employer(a["org"]), pf.training_organisation(a["org"])
+    person = pf.seeking(a["org"], a["territory"], a["actor"])
+    data = pf.contract_data(a["org"], *partners)
+    outcomes = _race(a, person, data, unlock=unlock, monkeypatch=monkeypatch)
+    assert outcomes.count("saved") == 1, outcomes
+    (refusal,) = [o for o in outcomes if o != "saved"]
+    assert refusal in {
+        "Cette personne a déjà un contrat en vigueur sur ces dates.",
+        "Un autre contrat était enregistré pour cette personne au même moment : rechargez le "
+        "dossier et vérifiez avant de réessayer.",
+    } or refusal.startswith("Un contrat s’enregistre pour une personne"), refusal
+    with tenant_context(a["org"]):
+        assert AlternanceContract.objects.filter(beneficiary=person).count() == 1
+
+
+def _lock_conflict(sqlstate_class):
+    def save(*args, **kwargs):
+        try:
+            raise sqlstate_class("deadlock detected")
+        except sqlstate_class as cause:
+            raise OperationalError("deadlock detected") from cause
+
+    return save
+
+
+@pytest.mark.parametrize(
+    "sqlstate_class", [psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure]
+)
+def test_a_deadlock_is_retried_once_then_refused_in_french(
+    a, partners, monkeypatch, sqlstate_class
+):
+    """PostgreSQL cancelling one of two racing inserts (deadlock) is retried
+    once: the retry saves; two in a row give the French refusal, nothing saved."""
+    real_save = AlternanceContract.save
+    calls = []
+
+    def once_then_real(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            _lock_conflict(sqlstate_class)()
+        return real_save(self, *args, **kwargs)
+
+    person = pf.seeking(a["org"], a["territory"], a["actor"])
+    monkeypatch.setattr(AlternanceContract, "save", once_then_real)
+    contract = pf.contract(a["org"], person, a["actor"], *partners)
+    assert len(calls) == 2 and contract.pk
+    other = pf.seeking(a["org"], a["territory"], a["actor"], last_name="Autre")
+    monkeypatch.setattr(AlternanceContract, "save", _lock_conflict(sqlstate_class))
+    with pytest.raises(ValidationError) as error:
+        pf.contract(a["org"], other, a["actor"], *partners)
+    assert "au même moment" in error.value.messages[0]
+    with tenant_context(a["org"]):
+        assert not AlternanceContract.objects.filter(beneficiary=other).exists()
+        assert Beneficiary.objects.get(pk=other.pk).state == "seeking_contract"
+
+
+def test_another_database_error_is_not_taken_for_a_race(a, partners, monkeypatch):
+    def fails(*args, **kwargs):
+        raise OperationalError("server closed the connection")
+
+    person = pf.seeking(a["org"], a["territory"], a["actor"])
+    monkeypatch.setattr(AlternanceContract, "save", fails)
+    with pytest.raises(OperationalError):
+        pf.contract(a["org"], person, a["actor"], *partners)
 
 
 def test_break_returns_the_person_to_seeking_contract(a, partners):
@@ -438,7 +504,7 @@ def _exit(a, person, employment="cdi", housing="social_housing"):
 
 def test_follow_ups_are_created_at_exit(a, partners):
     person = pf.seeking(a["org"], a["territory"], a["actor"])
-    pf.contract(a["org"], person, a["actor"], *partners)
+    pf.finish(a["org"], pf.contract(a["org"], person, a["actor"], *partners), a["actor"])
     _exit(a, person)
     today = timezone.localdate()
     with tenant_context(a["org"]):
@@ -449,9 +515,47 @@ def test_follow_ups_are_created_at_exit(a, partners):
     ]
 
 
+@pytest.mark.parametrize("to_state", ["exited", "withdrawn"])
+def test_leaving_with_a_contract_in_force_is_refused_until_its_end_is_recorded(
+    a, partners, to_state
+):
+    """Exit or withdrawal with a contract still signed or in progress: the
+    stage change is refused (rolled back) with the action to take first;
+    once the contract is completed (exit) or broken with the withdrawal
+    ticked, the person has left and no contract stays in force."""
+    person = pf.seeking(a["org"], a["territory"], a["actor"])
+    contract = pf.contract(a["org"], person, a["actor"], *partners)
+    request = TransitionRequest(
+        to_state=to_state, reason="moved", exit_employment="cdi", exit_housing="social_housing"
+    )
+    with tenant_context(a["org"]):
+        with pytest.raises(ValidationError) as error:
+            beneficiary_transition(actor=a["actor"], beneficiary=person, request=request)
+        assert "Le contrat avec Bâti Sud est encore « Signé »" in error.value.messages[0]
+        expected = "sa fin" if to_state == "exited" else "« La personne quitte le programme »"
+        assert expected in error.value.messages[0]
+        assert Beneficiary.objects.get(pk=person.pk).state == "in_contract"
+        assert not FollowUp.objects.filter(beneficiary=person).exists()
+        if to_state == "exited":
+            pf.finish(a["org"], contract, a["actor"])
+            beneficiary_transition(actor=a["actor"], beneficiary=person, request=request)
+        else:
+            services.contract_break(
+                actor=a["actor"],
+                contract=contract,
+                on=timezone.localdate(),
+                broken_by="apprentice",
+                reason="Départ",
+                withdraw=True,
+                withdrawal_reason="moved",
+            )
+        assert Beneficiary.objects.get(pk=person.pk).state == to_state
+        assert not AlternanceContract.objects.in_force().filter(beneficiary=person).exists()
+
+
 def test_recording_a_follow_up(a, partners):
     person = pf.seeking(a["org"], a["territory"], a["actor"])
-    pf.contract(a["org"], person, a["actor"], *partners)
+    pf.finish(a["org"], pf.contract(a["org"], person, a["actor"], *partners), a["actor"])
     _exit(a, person)
     with tenant_context(a["org"]):
         follow_up = FollowUp.objects.get(beneficiary=person, months_after_exit=6)
@@ -523,3 +627,36 @@ def test_demo_data_of_the_placements(capsys):
         assert FollowUp.objects.filter(observed_on__isnull=False).exists()
         for person in Beneficiary.objects.filter(state="in_contract"):
             assert person.contracts.in_force().count() == 1
+
+
+@pytest.mark.django_db(databases=["default", "owner"])
+def test_scale_adds_partners_projects_and_contracts_in_proportion():
+    from beneficiaries.demo import seed_scale as seed_case_files
+    from placements.demo import seed_scale
+    from placements.models import TrainingOrganisation
+    from placements.validators import validate_siret
+    from thrasos.accounts.models import Organisation
+
+    seed_case_files(total=600, organisations=1)
+    seed_scale(total=600, organisations=1)
+    seed_scale(total=600, organisations=1)  # idempotent
+    with tenant_context(Organisation.objects.get(slug="charge-01")):
+        assert Employer.objects.count() == 40 and TrainingOrganisation.objects.count() == 15
+        for employer in Employer.objects.all():
+            validate_siret(employer.siret)
+        # What the service would have stored: the directory's search finds them.
+        assert Employer.objects.search("batiment").exists()
+        people = Beneficiary.objects.filter(state__in=["seeking_contract", "in_contract", "exited"])
+        assert ProfessionalProject.objects.count() == people.count()
+        for person in people.filter(state="in_contract"):
+            assert person.contracts.in_force().count() == 1
+        for person in people.filter(state="exited"):
+            (contract,) = person.contracts.all()
+            assert contract.status == "completed" and contract.end_date < timezone.localdate()
+            assert person.follow_ups.count() == 2
+        assert not AlternanceContract.objects.filter(
+            beneficiary__state="seeking_contract", status__in=["signed", "in_progress"]
+        ).exists()
+        assert AlternanceContract.objects.filter(status="broken").exists()
+        for contract in AlternanceContract.objects.all()[:50]:
+            contract.full_clean()

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -19,8 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 def _errors(response) -> list[str]:
-    import re
-
     return re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.content.decode(), re.S)
 
 
@@ -144,6 +143,45 @@ def test_directory_query_count_is_pinned(cw, a, django_assert_num_queries):
     assert body.count("Employeur ") >= 30
 
 
+def _next_link(body: str, prefix: str) -> str | None:
+    match = re.search(rf'href="\?([^"]*{prefix}apres=[^"]+)"', body)
+    return "?" + match.group(1).replace("&amp;", "&") if match else None
+
+
+def test_the_directory_pages_its_lists_by_keyset(cw, a, monkeypatch):
+    """Every employer is reachable page after page (name order), the search
+    and the other list's position are kept; pages cost the same queries."""
+    from placements import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    for i in range(10):
+        pf.employer(a["org"], name=f"Employeur {i:02d}", n=101 + i)
+    for i in range(6):
+        pf.training_organisation(a["org"], name=f"Organisme {i:02d}", n=301 + i)
+    url = reverse("placements:index")
+    seen, body, link = [], cw.get(url + "?q=employeur").content.decode(), None
+    assert not re.findall(r">(Organisme \d\d)<", body)  # the search applies to both lists
+    while True:
+        seen += re.findall(r">(Employeur \d\d)<", body)
+        if (link := _next_link(body, "employeurs_")) is None:
+            break
+        assert "q=employeur" in link
+        body = cw.get(url + link).content.decode()
+    assert seen == [f"Employeur {i:02d}" for i in range(10)]
+    assert 'href="?q=employeur&amp;employeurs_avant=' in body  # back from the last page
+    # Paging the training organisations keeps the employers' page.
+    first = cw.get(url).content.decode()
+    link = _next_link(first, "organismes_")
+    second = cw.get(url + link).content.decode()
+    assert re.findall(r">(Organisme \d\d)<", second) == ["Organisme 04", "Organisme 05"]
+    assert "Employeur 00" in second
+    with CaptureQueriesContext(connection) as page_one:
+        cw.get(url)
+    with CaptureQueriesContext(connection) as page_two:
+        cw.get(url + link)
+    assert len(page_one) == len(page_two)
+
+
 # --- contracts and the case file
 
 
@@ -234,7 +272,7 @@ def test_case_file_query_count_does_not_grow_with_contracts(cw, a, partners):
     assert len(three) == len(one)
 
 
-CONTRACTS_QUERIES = 13
+CONTRACTS_QUERIES = 17  # the page, then its people, territories, employers, training organisations
 
 
 def test_contracts_list_filters_scope_and_query_count(cw, a, partners, django_assert_num_queries):
@@ -271,6 +309,31 @@ def test_contracts_list_filters_scope_and_query_count(cw, a, partners, django_as
     assert cw.get(url, {"status": "nonsense"}).status_code == 400
 
 
+def test_the_contracts_list_pages_by_end_date_keeping_the_filters(cw, a, partners, monkeypatch):
+    from placements import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for i in range(5):
+        p = pf.seeking(a["org"], a["territory"], a["actor"], last_name=f"Page{i}")
+        pf.contract(
+            a["org"],
+            p,
+            a["actor"],
+            *partners,
+            start=timezone.localdate() - datetime.timedelta(days=100 - i),
+        )
+    url = reverse("placements:contracts")
+    body = cw.get(url, {"status": "signed"}).content.decode()
+    seen = []
+    while True:
+        seen += re.findall(r">(PAGE\d) ", body)
+        if (link := _next_link(body, "")) is None:
+            break
+        assert "status=signed" in link
+        body = cw.get(url + link).content.decode()
+    assert seen == [f"PAGE{i}" for i in range(5)]  # by end date, each once
+
+
 def test_contracts_export_respects_scope_and_writes_the_access_log(cw, a, partners):
     person = pf.seeking(a["org"], a["territory"], a["actor"], last_name="Exporté")
     pf.contract(a["org"], person, a["actor"], *partners, tutor_name="=HYPERLINK(1)")
@@ -284,7 +347,7 @@ def test_contracts_export_respects_scope_and_writes_the_access_log(cw, a, partne
 
 def test_follow_up_page(cw, a, partners):
     person = pf.seeking(a["org"], a["territory"], a["actor"])
-    pf.contract(a["org"], person, a["actor"], *partners)
+    pf.finish(a["org"], pf.contract(a["org"], person, a["actor"], *partners), a["actor"])
     from beneficiaries.services import TransitionRequest, beneficiary_transition
 
     with tenant_context(a["org"]):
@@ -314,3 +377,58 @@ def test_follow_up_page(cw, a, partners):
     assert response.status_code == 302
     page = cw.get(person.get_absolute_url()).content.decode()
     assert "Suivi 12 mois" in page
+
+
+# --- referentials
+
+
+def test_the_organisations_admin_edits_the_referentials(client, a, two_tenants):
+    from placements.models import DiplomaLevel, Opco, Sector
+
+    client.force_login(a["members"][Role.ADMIN].user)
+    page = client.get(reverse("placements:referentials")).content.decode()
+    assert "Secteurs en tension" in page and "Niveau 3 – CAP" in page and "AKTO" in page
+    url = reverse("placements:sector_create")
+    response = client.post(url, {"name": "", "position": "3"})
+    assert response.status_code == 400 and "obligatoire" in response.content.decode()
+    response = client.post(url, {"name": "Industrie", "position": "3", "is_active": "on"})
+    assert response.status_code == 400
+    assert "déjà dans la liste" in response.content.decode()
+    assert 'value="Industrie"' in response.content.decode()  # what was typed is kept
+    assert (
+        client.post(url, {"name": "Sécurité", "position": "12", "is_active": "on"}).status_code
+        == 302
+    )
+    with tenant_context(a["org"]):
+        cleaning = Sector.objects.get(name="Propreté")
+        level = DiplomaLevel.objects.get(level=4)
+        opco = Opco.objects.get(name="AKTO")
+    client.post(
+        reverse("placements:sector_edit", args=[cleaning.pk]), {"name": "Propreté", "position": "5"}
+    )
+    client.post(
+        reverse("placements:diploma_level_edit", args=[level.pk]), {"name": "Niveau 4 – bac"}
+    )
+    client.post(reverse("placements:opco_create"), {"name": "OPCO Test", "is_active": "on"})
+    client.post(reverse("placements:opco_edit", args=[opco.pk]), {"name": "AKTO"})
+    with tenant_context(a["org"]):
+        assert Sector.objects.filter(name="Sécurité", is_active=True).exists()
+        assert not Sector.objects.get(pk=cleaning.pk).is_active
+        assert DiplomaLevel.objects.get(pk=level.pk).name == "Niveau 4 – bac"
+        assert DiplomaLevel.objects.get(pk=level.pk).level == 4
+        assert Opco.objects.filter(name="OPCO Test").exists()
+        assert not Opco.objects.get(pk=opco.pk).is_active
+    # An inactive sector is no longer offered to a new employer.
+    form = client.get(reverse("placements:employer_create")).content.decode()
+    assert "Sécurité" in form and ">Propreté<" not in form
+    # The other organisation's lists are untouched.
+    with tenant_context(two_tenants["b"]["org"]):
+        assert not Sector.objects.filter(name="Sécurité").exists()
+        assert Sector.objects.get(name="Propreté").is_active
+
+
+def test_only_the_admin_edits_the_referentials(client, a):
+    client.force_login(a["members"][Role.COORDINATOR].user)
+    assert client.get(reverse("placements:referentials")).status_code == 403
+    assert client.post(reverse("placements:opco_create"), {"name": "X"}).status_code == 403
+    assert "Référentiels" not in client.get(reverse("placements:index")).content.decode()

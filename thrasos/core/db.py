@@ -32,3 +32,14 @@ def grant_runtime_privileges(cursor, role: str) -> None:
     ]
     for statement in statements:
         cursor.execute(sql.SQL(statement).format(role=role_id))
+
+
+# SQLSTATEs of a transaction PostgreSQL gave up to let a concurrent one go
+# on: two requests inserting rows that an exclusion constraint compares can
+# each wait for the other (deadlock detected), or lose a serializable race.
+LOCK_CONFLICTS = {"40P01", "40001"}
+
+
+def is_lock_conflict(error: Exception) -> bool:
+    """A DatabaseError that says "try again" rather than "this row is wrong"."""
+    return getattr(error.__cause__, "sqlstate", None) in LOCK_CONFLICTS
