@@ -12,7 +12,7 @@ help:
 	@echo "make quality  format check, lint, template lint, migrations check, compose schema"
 	@echo "make format   apply ruff format and djLint formatting"
 	@echo "make demo-code  the current two-factor code of the demo accounts"
-	@echo "make bench    benchmarks at 200,000 case files (bench/)"
+	@echo "make bench    benchmarks at 200,000 case files (bench/; BENCH_SCALE=20000 for less)"
 
 setup:
 	@scripts/setup.sh
