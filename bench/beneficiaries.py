@@ -88,7 +88,7 @@ def main():
                     body=f"Note de banc {n}",
                     confidentiality="team",
                 )
-    print(f"organisation {organisation.slug}: {total} case files; {RUNS} runs each\n")
+    print(f"organisation {organisation.slug}: {total} case files; {RUNS} runs each")
     # Staff need an authenticator to get past the MFA gate.
     if not Authenticator.objects.filter(user=coordinator, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(coordinator, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
@@ -100,6 +100,7 @@ def main():
     # a letter doubled, so that only the fuzzy path finds it.
     word = sample.search_last_first.split()[0].rstrip("0123456789")
     fuzzy = word[:3] + word[2] + word[3:]
+    print(f"searches: prefix {needle!r}, fuzzy {fuzzy!r} (for {word!r})\n")
 
     def rows(**filters):
         def read():
@@ -202,11 +203,28 @@ def main():
         "ORDER BY search_last_first, id LIMIT 51"
     )
     org = organisation.pk
+
+    def search_statement(query: str):
+        """The SQL the list runs for a search, as the ORM writes it."""
+        with tenant_context(organisation):
+            queryset = (
+                Beneficiary.objects.search(query)
+                .order_by("search_last_first", "id")
+                .values_list(*API_FIELDS)[:51]
+            )
+            return queryset.query.get_compiler("default").as_sql()
+
+    with tenant_context(organisation):
+        phone_sample = Beneficiary.objects.exclude(search_phone="").first()
     print()
     sql = {}
     for name, statement, params in (
         ("list", list_sql, [org]),
         ("search (prefix)", search_sql, [org, needle, upper, needle, upper]),
+        ("search (name, ORM)", *search_statement(needle)),
+        ("search (fuzzy)", *search_statement(fuzzy)),
+        ("search (birth date)", *search_statement(sample.birth_date.strftime("%d/%m/%Y"))),
+        *([("search (phone)", *search_statement(phone_sample.phone))] if phone_sample else []),
     ):
         median, p95 = timed_sql("default", org, statement, params)
         sql[name] = median

@@ -190,7 +190,17 @@ class MoveForm(forms.Form):
 
 
 class ListFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Name, phone or date of birth"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    files = forms.ChoiceField(
+        label=_("Case files"),
+        required=False,
+        choices=[("all", _("All the case files")), ("mine", _("My case files"))],
+    )
     state = forms.ChoiceField(
         label=_("Stage"), required=False, choices=[("", _("All")), *State.choices]
     )
@@ -215,11 +225,22 @@ class ListFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
-        choices=[("name", _("Name")), ("recent", _("Most recent change"))],
+        choices=[
+            ("name", _("Name")),
+            ("-name", _("Name (Z to A)")),
+            ("birth", _("Date of birth (oldest first)")),
+            ("-birth", _("Date of birth (youngest first)")),
+            ("recent", _("Most recent change")),
+            ("-recent", _("Oldest change")),
+        ],
     )
 
-    def __init__(self, *args, territory_ids=None, **kwargs):
+    def __init__(self, *args, territory_ids=None, mine_by_default=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # "Mes dossiers" is a caseworker's starting point; the others (and
+        # the API) start from every case file they may open.
+        self.mine_by_default = mine_by_default
+        self.fields["files"].initial = "mine" if mine_by_default else "all"
         territories = Territory.objects.all()
         if territory_ids is not None:
             territories = territories.filter(pk__in=territory_ids)
@@ -236,6 +257,12 @@ class ListFilterForm(forms.Form):
             role__in=permissions.REFERENT_ROLES
         ).select_related("user")
         self.fields["referent"].label_from_instance = lambda m: m.user.get_full_name()
+
+    def clean_files(self):
+        # The default applies to the page opened without parameters (the
+        # view); a link with other filters (a session's participants…) shows
+        # every case file unless it says "mine".
+        return self.cleaned_data.get("files") or "all"
 
 
 class LanguageAssessmentForm(forms.ModelForm):

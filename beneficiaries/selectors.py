@@ -32,10 +32,17 @@ def beneficiary_get(membership, pk: int) -> Beneficiary:
     )
 
 
-def apply_filters(queryset, data: dict):
+def apply_filters(queryset, data: dict, membership=None):
     """The list's filters, for the page, the export and the API (data is a
-    valid ListFilterForm's cleaned_data)."""
+    valid ListFilterForm's cleaned_data). "Mes dossiers": the people the
+    member is a referent of."""
     queryset = queryset.search(data.get("q") or "")
+    if data.get("files") == "mine" and membership is not None:
+        queryset = queryset.filter(
+            pk__in=BeneficiaryReferent.objects.filter(membership=membership).values(
+                "beneficiary_id"
+            )
+        )
     if data.get("state"):
         queryset = queryset.filter(state=data["state"])
     if data.get("territory"):
@@ -55,10 +62,25 @@ def apply_filters(queryset, data: dict):
 
 
 SORTS = {
-    # name: (ordering fields, keys read from a row)
+    # name: (ordering fields, keys read from a row); each backed by an index
+    # (organisation, key, id), read forwards or backwards.
     "name": (("search_last_first", "id"), ("search_last_first", "id")),
+    "-name": (("-search_last_first", "-id"), ("search_last_first", "id")),
+    "birth": (("birth_date", "id"), ("birth_date", "id")),
+    "-birth": (("-birth_date", "-id"), ("birth_date", "id")),
     "recent": (("-state_changed_at", "-id"), ("state_changed_at", "id")),
+    "-recent": (("state_changed_at", "id"), ("state_changed_at", "id")),
 }
+
+# Up to this many matches the list says how many; beyond, "more than".
+COUNT_LIMIT = 1000
+
+
+def count_up_to(queryset, limit: int = COUNT_LIMIT) -> int:
+    """How many rows match, counting no further than limit + 1: a bounded
+    COUNT over a LIMIT subquery stays cheap on 80,000 case files, where a
+    full COUNT would read them all."""
+    return queryset.order_by()[: limit + 1].count()
 
 
 def paginate(queryset, *, sort: str, after: str | None, before: str | None, size: int = 50) -> Page:
