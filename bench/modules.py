@@ -76,7 +76,6 @@ def _coordinator(slug: str):
 def main():
     demo, demo_member, demo_client = _coordinator("hh-urgence")
     charge, charge_member, charge_client = _coordinator("charge-01")
-    empty = empty_page(demo_client)
     today = timezone.localdate()
     cases = (
         (
@@ -123,7 +122,7 @@ def main():
             name,
             lambda client=client, url=url: client.get(url),
             floor,
-            empty=empty,
+            empty=empty_page(client),
             target=1.3,
             queries=str(queries(client, url)),
         )

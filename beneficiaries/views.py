@@ -54,11 +54,15 @@ def beneficiary_list(request):
         files = "mine"
         queryset = selectors.apply_filters(queryset, {"files": files}, membership)
     page = selectors.paginate(
-        queryset.select_related("current_territory"),
+        selectors.list_rows(queryset),
         sort=sort,
         after=request.GET.get("apres"),
         before=request.GET.get("avant"),
+        searching=bool(form.is_valid() and form.cleaned_data["q"]),
     )
+    selectors.label_rows(page.rows)
+    if not request.headers.get("HX-Request"):
+        form.load_options()
     query = request.GET.copy()
     query.pop("apres", None)
     query.pop("avant", None)

@@ -56,7 +56,9 @@ class BeneficiaryViewSet(
         )
         if not filters.is_valid():
             raise serializers.ValidationError(filters.errors)
-        return selectors.apply_filters(queryset, filters.cleaned_data, membership)
+        return selectors.list_rows(
+            selectors.apply_filters(queryset, filters.cleaned_data, membership)
+        )
 
     @extend_schema(
         parameters=[
