@@ -3,7 +3,7 @@
 #   gunicorn with the README's worker count for 2 cores (5: 2 x cores + 1),
 #   DJANGO_DEBUG=false, a Celery worker, all on 127.0.0.1; 50 caseworkers of
 #   three organisations (bench/load_setup.py) log in once (password + TOTP)
-#   and run the day's mix for LOAD_TIME (120s) or LOAD_MAX_REQUESTS (6000)
+#   and run the day's mix for LOAD_TIME (240s) or LOAD_MAX_REQUESTS (6000)
 #   requests, whichever comes first (bench/locustfile.py, headless); then
 #   bench/load_check.py looks for every acknowledged write in the database.
 # LOAD_KILL=1: halfway through, one web worker and the Celery worker get
@@ -16,7 +16,7 @@ cd "$ROOT"
 
 WEB_PORT="${LOAD_PORT:-58516}"
 WORKERS="${WEB_CONCURRENCY:-5}"
-RUN_TIME="${LOAD_TIME:-120s}"
+RUN_TIME="${LOAD_TIME:-240s}"
 USERS="${LOAD_USERS:-50}"
 PIDS=()
 stop_all() {
@@ -33,7 +33,8 @@ export DJANGO_STATIC_ROOT="$LOCAL/staticfiles-test" DJANGO_STATIC_COMPRESS=false
 PY="$VENV/bin/python"
 "$PY" manage.py migrate --database owner --no-input -v 0
 "$PY" manage.py collectstatic --no-input -v 0
-LOAD_USERS="$USERS" "$PY" bench/load_setup.py
+# LOAD_SETUP=0: reuse .local/load/users.json from a previous run.
+[ "${LOAD_SETUP:-1}" = 0 ] || LOAD_USERS="$USERS" "$PY" bench/load_setup.py
 mkdir -p "$LOCAL/load"
 
 "$VENV/bin/gunicorn" thrasos.wsgi --bind "127.0.0.1:$WEB_PORT" --workers "$WORKERS" \
@@ -62,7 +63,7 @@ fi
 
 say "Locust: $USERS caseworkers, $RUN_TIME or ${LOAD_MAX_REQUESTS:-6000} requests"
 "$VENV/bin/locust" -f bench/locustfile.py --headless --host "http://127.0.0.1:$WEB_PORT" \
-  -u "$USERS" -r 5 --run-time "$RUN_TIME" --only-summary --stop-timeout 10 \
+  -u "$USERS" -r 0.5 --run-time "$RUN_TIME" --only-summary --stop-timeout 10 \
   --csv "$LOCAL/load/stats" 2>&1 | tail -n 40 || true
 if [ "${LOAD_KILL:-0}" = 1 ]; then
   wait "$KILLER" || true

@@ -106,17 +106,26 @@ class Caseworker(HttpUser):
     def on_start(self):
         self.account = next(_accounts)
         self.marks = None
-        page = self.client.get("/compte/login/", name="login page")
-        token = CSRF.search(page.text).group(1)
-        response = self.client.post(
-            "/compte/login/",
-            {
-                "login": self.account["email"],
-                "password": DATA["password"],
-                "csrfmiddlewaretoken": token,
-            },
-            name="login",
-        )
+        for _attempt in range(20):
+            page = self.client.get("/compte/login/", name="login page")
+            token = CSRF.search(page.text).group(1)
+            with self.client.post(
+                "/compte/login/",
+                {
+                    "login": self.account["email"],
+                    "password": DATA["password"],
+                    "csrfmiddlewaretoken": token,
+                },
+                name="login",
+                catch_response=True,
+            ) as response:
+                # allauth allows 30 logins a minute from one address (all the
+                # simulated caseworkers share 127.0.0.1): wait, as a person would.
+                if response.status_code != 429:
+                    break
+                response.success()
+                writes["login_throttled"] = writes.get("login_throttled", 0) + 1
+            time.sleep(10)
         token = CSRF.search(response.text).group(1)
         response = self.client.post(
             "/compte/2fa/authenticate/",
@@ -160,7 +169,9 @@ class Caseworker(HttpUser):
             catch_response=True,
             allow_redirects=False,
         ) as response:
-            if response.status_code == 302:
+            # Saved: back to the case file (a redirect to the login page is not).
+            saved = "/compte/" not in response.headers.get("Location", "/compte/")
+            if response.status_code == 302 and saved:
                 writes["notes"].append(body)
             elif response.status_code == 0 or response.status_code >= 500:
                 writes["notes_unacknowledged"].append(body)
@@ -185,7 +196,8 @@ class Caseworker(HttpUser):
             catch_response=True,
             allow_redirects=False,
         ) as response:
-            if response.status_code == 302:
+            saved = "/compte/" not in response.headers.get("Location", "/compte/")
+            if response.status_code == 302 and saved:
                 writes["attendance"][str(activity)] = marks
                 writes["attendance_unacknowledged"].pop(str(activity), None)
             elif response.status_code == 0 or response.status_code >= 500:
