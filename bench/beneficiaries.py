@@ -231,7 +231,8 @@ def main():
         ("search (name, ORM)", *search_statement(needle)),
         ("search (fuzzy)", *search_statement(fuzzy)),
         ("search (birth date)", *search_statement(sample.birth_date.strftime("%d/%m/%Y"))),
-        *([("search (phone)", *search_statement(phone_sample.phone))] if phone_sample else []),
+        # The scale seed gives no phone numbers: the path is measured all the same.
+        ("search (phone)", *search_statement(phone_sample.phone if phone_sample else "0612345678")),
     ):
         median, p95 = timed_sql("default", org, statement, params)
         sql[name] = median
