@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: help setup run test quality format bench
+.PHONY: help setup run test quality format bench load
 
 help:
 	@echo "make run      install what is missing, start services, migrate, demo data, serve"
@@ -12,7 +12,8 @@ help:
 	@echo "make quality  format check, lint, template lint, migrations check, compose schema"
 	@echo "make format   apply ruff format and djLint formatting"
 	@echo "make demo-code  the current two-factor code of the demo accounts"
-	@echo "make bench    benchmarks at 200,000 case files (bench/)"
+	@echo "make bench    benchmarks at 200,000 case files (bench/; BENCH_SCALE=20000 for less)"
+	@echo "make load     load test: 50 caseworkers on gunicorn (LOAD_KILL=1: kill workers halfway)"
 
 setup:
 	@scripts/setup.sh
@@ -39,3 +40,6 @@ demo-code: setup
 
 bench: setup
 	@scripts/bench.sh
+
+load: setup
+	@bench/load.sh

@@ -302,7 +302,7 @@ def seed_scale(*, total: int, organisations: int, stdout=None) -> None:
     per-row service call: names, states and dates are generated directly)."""
     from django.db import transaction
 
-    from beneficiaries.models import BeneficiaryReferent, PathwayTransition, normalise_name
+    from beneficiaries.models import BeneficiaryReferent, PathwayTransition, search_columns
     from thrasos.accounts.models import Membership, Organisation, Role, Territory, User
     from thrasos.tenancy import tenant_context
 
@@ -360,8 +360,7 @@ def seed_scale(*, total: int, organisations: int, stdout=None) -> None:
                     state=rng.choices(all_states, weights)[0],
                     state_changed_at=now - datetime.timedelta(minutes=rng.randrange(1_000_000)),
                     referral_date=datetime.date(2025, 1, 1),
-                    search_last_first=f"{normalise_name(last)} {normalise_name(first)}",
-                    search_first_last=f"{normalise_name(first)} {normalise_name(last)}",
+                    **search_columns(last, first),
                 )
                 batch.append(b)
                 made += 1

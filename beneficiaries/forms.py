@@ -2,6 +2,9 @@ import datetime
 
 from django import forms
 from django.apps import apps
+from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +21,7 @@ from beneficiaries.models import (
 from beneficiaries.pathway import State
 from thrasos import permissions
 from thrasos.accounts.models import Membership, Territory
+from thrasos.core.widgets import FastSelect
 from thrasos.referentials.languages import LANGUAGES
 
 RECORD_FIELDS = [
@@ -269,36 +273,65 @@ class MoveForm(OwnIds, forms.Form):
 
 
 class ListFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Name, phone or date of birth"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    files = forms.ChoiceField(
+        label=_("Case files"),
+        required=False,
+        choices=[("all", _("All the case files")), ("mine", _("My case files"))],
+        widget=FastSelect,
+    )
     state = forms.ChoiceField(
-        label=_("Stage"), required=False, choices=[("", _("All")), *State.choices]
+        label=_("Stage"),
+        required=False,
+        choices=[("", _("All")), *State.choices],
+        widget=FastSelect,
     )
     territory = forms.ModelChoiceField(
         label=_("Territory"),
         required=False,
         queryset=Territory.objects.none(),
         empty_label=_("All"),
+        widget=FastSelect,
     )
     referent = forms.ModelChoiceField(
         label=_("Referent"),
         required=False,
         queryset=Membership.objects.none(),
         empty_label=_("All"),
+        widget=FastSelect,
     )
     session = forms.ModelChoiceField(
         label=_("Session"),
         required=False,
         queryset=Territory.objects.none(),  # replaced per request (sessions module)
         empty_label=_("All"),
+        widget=FastSelect,
     )
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
-        choices=[("name", _("Name")), ("recent", _("Most recent change"))],
+        choices=[
+            ("name", _("Name")),
+            ("-name", _("Name (Z to A)")),
+            ("birth", _("Date of birth (oldest first)")),
+            ("-birth", _("Date of birth (youngest first)")),
+            ("recent", _("Most recent change")),
+            ("-recent", _("Oldest change")),
+        ],
+        widget=FastSelect,
     )
 
-    def __init__(self, *args, territory_ids=None, **kwargs):
+    def __init__(self, *args, territory_ids=None, mine_by_default=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # "Mes dossiers" is a caseworker's starting point; the others (and
+        # the API) start from every case file they may open.
+        self.mine_by_default = mine_by_default
+        self.fields["files"].initial = "mine" if mine_by_default else "all"
         territories = Territory.objects.all()
         if territory_ids is not None:
             territories = territories.filter(pk__in=territory_ids)
@@ -315,6 +348,48 @@ class ListFilterForm(forms.Form):
             role__in=permissions.REFERENT_ROLES
         ).select_related("user")
         self.fields["referent"].label_from_instance = lambda m: m.user.get_full_name()
+
+    def load_options(self) -> None:
+        """The options of the territory, referent and session selects in one
+        query instead of three (the page renders them on every request; the
+        querysets above still validate a submitted value)."""
+        text = models.CharField()
+        parts = [
+            self.fields["territory"]
+            .queryset.order_by()
+            .annotate(kind=Value("territory"), label=F("name"), key=F("name"))
+            .values_list("kind", "pk", "label", "key"),
+            self.fields["referent"]
+            .queryset.order_by()
+            .annotate(
+                kind=Value("referent"),
+                label=Concat("user__first_name", Value(" "), "user__last_name", output_field=text),
+                key=Concat("user__last_name", Value(" "), "user__first_name", output_field=text),
+            )
+            .values_list("kind", "pk", "label", "key"),
+            self.fields["session"]
+            .queryset.order_by()
+            .annotate(
+                kind=Value("session"), label=F("name"), key=Cast("start_date", output_field=text)
+            )
+            .values_list("kind", "pk", "label", "key"),
+        ]
+        options: dict[str, list] = {"territory": [], "referent": [], "session": []}
+        for kind, pk, label, key in parts[0].union(*parts[1:], all=True).order_by("kind"):
+            options[kind].append((key, pk, label))
+        for kind, rows in options.items():
+            rows.sort(key=lambda row: row[0], reverse=kind == "session")
+            field = self.fields[kind]
+            field.widget.choices = [
+                ("", field.empty_label),
+                *((pk, label) for _, pk, label in rows),
+            ]
+
+    def clean_files(self):
+        # The default applies to the page opened without parameters (the
+        # view); a link with other filters (a session's participants…) shows
+        # every case file unless it says "mine".
+        return self.cleaned_data.get("files") or "all"
 
 
 class LanguageAssessmentForm(OwnIds, forms.ModelForm):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -29,14 +30,82 @@ from thrasos.permissions import Sensitivity
 from thrasos.referentials.languages import LANGUAGES
 from thrasos.tenancy import TenantModel, TerritoryQuerySet, tenant_manager
 
+# Letters that Unicode does not decompose into a base letter and an accent:
+# the Turkish dotless ı ("Yılmaz" is searched as "yilmaz"), ø, æ, œ, ł, đ…
+_UNDECOMPOSED = str.maketrans(
+    {"ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
+)
+
 
 def normalise_name(value: str) -> str:
     """Lower case, no accents, hyphens and apostrophes as spaces, single
     spaces: "Abdel-Rahman N’Diaye" -> "abdel rahman n diaye"."""
-    decomposed = unicodedata.normalize("NFKD", value or "")
+    decomposed = unicodedata.normalize("NFKD", (value or "").casefold().translate(_UNDECOMPOSED))
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    cleaned = "".join(c if c.isalnum() else " " for c in ascii_only.casefold())
+    cleaned = "".join(c if c.isalnum() else " " for c in ascii_only)
     return " ".join(cleaned.split())
+
+
+def parse_day(value: str) -> datetime.date | None:
+    """A date typed as 31/12/1990, 31.12.1990, 31-12-1990 or 1990-12-31."""
+    parts = value.replace(".", "/").replace("-", "/").split("/")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        day, month, year = (parts[2], parts[1], parts[0]) if len(parts[0]) == 4 else parts
+        if len(year) == 4:
+            try:
+                return datetime.date(int(year), int(month), int(day))
+            except ValueError:
+                return None
+    return None
+
+
+_VOWELS = frozenset("aeiouy")
+# Spellings of one sound across transliterations (Arabic, Dari, Tigrinya,
+# French or English conventions): "Mohammed"/"Muhamad", "Coulibaly"/"Kulibali".
+_SOUNDS = (("ph", "f"), ("ck", "k"), ("q", "k"), ("c", "k"), ("w", "v"), ("z", "s"))
+
+
+def name_skeleton(normalised: str) -> str:
+    """The consonant skeleton of a normalised name, words joined: a leading
+    vowel as "a", later vowels dropped, one letter for each run, digits
+    ignored. "mohammed" and "muhamad" -> "mhmd", "d almeida" and "dalmeida"
+    -> "dlmd", "abdel rahman" and "abdelrahman" -> "abdlrhmn". The fuzzy
+    search looks candidates up by prefix of it (a b-tree range: fast under
+    row-level security) and keeps those whose trigram similarity is high."""
+    letters = "".join(c for c in normalised if c.isalpha())
+    for spelling, sound in _SOUNDS:
+        letters = letters.replace(spelling, sound)
+    out = []
+    for position, c in enumerate(letters):
+        if c in _VOWELS:
+            if position:
+                continue
+            c = "a"
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
+def normalise_phone(value: str) -> str:
+    """Digits only, French numbers in their national form: "+33 6 12 34 56
+    78", "0033612345678" and "06.12.34.56.78" -> "0612345678"."""
+    digits = "".join(c for c in value or "" if c.isdigit())
+    if value.strip().startswith("+33") or digits.startswith("0033"):
+        digits = "0" + digits.removeprefix("00").removeprefix("33").lstrip("0")
+    return digits
+
+
+def search_columns(last_name: str, first_name: str, phone: str = "") -> dict[str, str]:
+    """The stored search columns of a person (kept by Beneficiary.save(); the
+    scale seed, which bulk-inserts, calls it directly)."""
+    last, first = normalise_name(last_name), normalise_name(first_name)
+    return {
+        "search_last_first": f"{last} {first}".strip(),
+        "search_first_last": f"{first} {last}".strip(),
+        "search_skeleton_lf": name_skeleton(f"{last} {first}"),
+        "search_skeleton_fl": name_skeleton(f"{first} {last}"),
+        "search_phone": normalise_phone(phone),
+    }
 
 
 @track_changes
@@ -74,18 +143,55 @@ class ReferringOrganisation(TenantModel):
 class BeneficiaryQuerySet(TerritoryQuerySet):
     territory_field = "current_territory"
 
+    # Trigram word similarity a fuzzy candidate needs (pg_trgm's
+    # word_similarity: the needle against the closest words of the name).
+    FUZZY_THRESHOLD = 0.5
+    # Shorter skeletons match too many people to be worth a fuzzy look.
+    FUZZY_MIN_SKELETON = 3
+
     def search(self, query: str):
-        """Accent- and case-insensitive prefix search on the names, first name
-        first or last name first. Plain range comparisons on stored normalised
-        columns: they use the (organisation, name) indexes under row-level
-        security, where LIKE or unaccent() would not (../shared/TENANCY.md)."""
+        """Find people by what a caseworker types: a birth date (31/12/1990
+        or 1990-12-31), a phone number (6 digits or more, any format), or a
+        name — accent- and case-insensitive, first name first or last name
+        first, by prefix, and tolerant of typos and transliterations
+        ("mohamed" finds Mohammed, "dalmeida" D'Almeida).
+
+        Every condition that selects rows is a plain range or equality on a
+        stored normalised column: those use the (organisation, column)
+        indexes under row-level security, where LIKE, unaccent() or pg_trgm's
+        operators would not — PostgreSQL does not let a function that is not
+        LEAKPROOF run before the tenant policy (../shared/TENANCY.md). So the
+        fuzzy path takes its candidates by prefix of the name's consonant
+        skeleton (name_skeleton), and pg_trgm's trigram word similarity, a
+        filter on those few rows, decides which ones really look alike."""
+        query = (query or "").strip()
+        if not query:
+            return self
+        if (day := parse_day(query)) is not None:
+            return self.filter(birth_date=day)
+        digits = "".join(c for c in query if c.isdigit())
+        if len(digits) >= 6 and all(c.isdigit() or c in "+ .-/()" for c in query):
+            phone = normalise_phone(query)
+            return self.filter(search_phone__gte=phone, search_phone__lt=phone + "\U0010ffff")
         needle = normalise_name(query)
         if not needle:
-            return self
+            return self.none()
         upper = needle + "\U0010ffff"  # above every UTF-8 sequence in the C collation
-        return self.filter(
-            models.Q(search_last_first__gte=needle, search_last_first__lt=upper)
-            | models.Q(search_first_last__gte=needle, search_first_last__lt=upper)
+        prefix = models.Q(search_last_first__gte=needle, search_last_first__lt=upper) | models.Q(
+            search_first_last__gte=needle, search_first_last__lt=upper
+        )
+        skeleton = name_skeleton(needle)
+        if len(skeleton) < self.FUZZY_MIN_SKELETON:
+            return self.filter(prefix)
+        top = skeleton + "\U0010ffff"
+        candidates = prefix | (
+            models.Q(search_skeleton_lf__gte=skeleton, search_skeleton_lf__lt=top)
+            | models.Q(search_skeleton_fl__gte=skeleton, search_skeleton_fl__lt=top)
+        )
+        return (
+            self.filter(candidates)
+            .alias(likeness=TrigramWordSimilarity(models.Value(needle), "search_last_first"))
+            .filter(prefix | models.Q(likeness__gte=self.FUZZY_THRESHOLD))
         )
 
 
@@ -229,6 +335,13 @@ class Beneficiary(TenantModel):
     # Normalised names, maintained on save, for search and duplicate detection.
     search_last_first = models.CharField(max_length=310, editable=False, db_collation="C")
     search_first_last = models.CharField(max_length=310, editable=False, db_collation="C")
+    search_skeleton_lf = models.CharField(
+        max_length=310, editable=False, db_collation="C", default=""
+    )
+    search_skeleton_fl = models.CharField(
+        max_length=310, editable=False, db_collation="C", default=""
+    )
+    search_phone = models.CharField(max_length=30, editable=False, db_collation="C", default="")
 
     objects = tenant_manager(BeneficiaryQuerySet)
 
@@ -284,7 +397,13 @@ class Beneficiary(TenantModel):
                 fields=["organisation", "current_territory", "search_last_first", "id"],
                 name="benef_territory",
             ),
-            models.Index(fields=["organisation", "birth_date"], name="benef_birth_date"),
+            models.Index(fields=["organisation", "birth_date", "id"], name="benef_birth_date_id"),
+            models.Index(
+                fields=["organisation", "state_changed_at", "id"], name="benef_state_changed"
+            ),
+            models.Index(fields=["organisation", "search_skeleton_lf"], name="benef_skeleton_lf"),
+            models.Index(fields=["organisation", "search_skeleton_fl"], name="benef_skeleton_fl"),
+            models.Index(fields=["organisation", "search_phone"], name="benef_phone"),
         ]
 
     def __str__(self) -> str:
@@ -325,15 +444,11 @@ class Beneficiary(TenantModel):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
-        last, first = normalise_name(self.last_name), normalise_name(self.first_name)
-        self.search_last_first = f"{last} {first}".strip()
-        self.search_first_last = f"{first} {last}".strip()
+        columns = search_columns(self.last_name, self.first_name, self.phone)
+        for name, value in columns.items():
+            setattr(self, name, value)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {
-                *kwargs["update_fields"],
-                "search_last_first",
-                "search_first_last",
-            }
+            kwargs["update_fields"] = {*kwargs["update_fields"], *columns}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

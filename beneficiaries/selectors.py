@@ -2,7 +2,7 @@
 
 from itertools import chain
 
-from django.db.models import Q
+from django.db.models import CharField, F, Func, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -15,6 +15,7 @@ from beneficiaries.models import (
     PrerequisiteItem,
 )
 from thrasos import permissions
+from thrasos.accounts.models import Territory
 from thrasos.core.dates import moment_of
 from thrasos.core.pagination import Page, keyset_page
 
@@ -58,10 +59,17 @@ def unmet_prerequisites(
     return unmet
 
 
-def apply_filters(queryset, data: dict):
+def apply_filters(queryset, data: dict, membership=None):
     """The list's filters, for the page, the export and the API (data is a
-    valid ListFilterForm's cleaned_data)."""
+    valid ListFilterForm's cleaned_data). "Mes dossiers": the people the
+    member is a referent of."""
     queryset = queryset.search(data.get("q") or "")
+    if data.get("files") == "mine" and membership is not None:
+        queryset = queryset.filter(
+            pk__in=BeneficiaryReferent.objects.filter(membership=membership).values(
+                "beneficiary_id"
+            )
+        )
     if data.get("state"):
         queryset = queryset.filter(state=data["state"])
     if data.get("territory"):
@@ -81,15 +89,102 @@ def apply_filters(queryset, data: dict):
 
 
 SORTS = {
-    # name: (ordering fields, keys read from a row)
+    # name: (ordering fields, keys read from a row); each backed by an index
+    # (organisation, key, id), read forwards or backwards.
     "name": (("search_last_first", "id"), ("search_last_first", "id")),
+    "-name": (("-search_last_first", "-id"), ("search_last_first", "id")),
+    "birth": (("birth_date", "id"), ("birth_date", "id")),
+    "-birth": (("-birth_date", "-id"), ("birth_date", "id")),
     "recent": (("-state_changed_at", "-id"), ("state_changed_at", "id")),
+    "-recent": (("state_changed_at", "id"), ("state_changed_at", "id")),
 }
 
+# What a row of the list (page and API) reads: no other column of the record.
+LIST_COLUMNS = (
+    "id",
+    "organisation_id",
+    "last_name",
+    "first_name",
+    "birth_date",
+    "state",
+    "state_changed_at",
+    "search_last_first",
+    "current_territory_id",
+)
 
-def paginate(queryset, *, sort: str, after: str | None, before: str | None, size: int = 50) -> Page:
-    """The list's keyset pages, in one of SORTS."""
+
+def list_rows(queryset):
+    """The list's rows: the columns it shows. The territory is not joined: a
+    join led the planner to a nested loop over the territories for broad
+    searches (87 ms instead of 29 ms for 2,000 matches); label_rows() names
+    the territories of a page in one small query instead."""
+    return queryset.only(*LIST_COLUMNS)
+
+
+def label_rows(rows) -> None:
+    """Give each row of a page its link, stage label and territory name,
+    worked out once per page rather than once per row in the template
+    (reverse() and a lazy translation per row)."""
+    if not rows:
+        return
+    link = rows[0].get_absolute_url().removesuffix(f"{rows[0].pk}/")
+    labels = {value: str(label) for value, label in Beneficiary._meta.get_field("state").choices}
+    territories = dict(
+        Territory.objects.filter(pk__in={b.current_territory_id for b in rows}).values_list(
+            "pk", "name"
+        )
+    )
+    for b in rows:
+        b.link = f"{link}{b.pk}/"
+        b.state_label = labels.get(b.state, b.state)
+        b.territory_name = territories.get(b.current_territory_id, "")
+
+
+# Up to this many matches the list says how many; beyond, "more than".
+COUNT_LIMIT = 1000
+
+
+def count_up_to(queryset, limit: int = COUNT_LIMIT) -> int:
+    """How many rows match, counting no further than limit + 1: a bounded
+    COUNT over a LIMIT subquery stays cheap on 80,000 case files, where a
+    full COUNT would read them all."""
+    return queryset.order_by()[: limit + 1].count()
+
+
+def page_ordering(queryset, *, sort: str, searching: bool = False):
+    """The queryset, the ordering and the cursor keys of one of SORTS.
+
+    A search sorted by name is ordered by an expression equal to the name
+    (`name || ''`), not by the column: PostgreSQL then collects the matches
+    through the search indexes and sorts them, instead of walking the whole
+    name index in order hoping to meet 51 matches early — which it expects
+    of matches spread evenly, and which took 60-75 ms for "d almeida" (2,500
+    people who sort after a third of the organisation)."""
     ordering, keys = SORTS.get(sort, SORTS["name"])
+    if searching and ordering[0].lstrip("-") == "search_last_first":
+        descending = "-" if ordering[0].startswith("-") else ""
+        queryset = queryset.alias(
+            name_key=Func(
+                F("search_last_first"),
+                template="(%(expressions)s || '')",
+                output_field=CharField(),
+            )
+        )
+        ordering = (f"{descending}name_key", ordering[1])
+    return queryset, ordering, keys
+
+
+def paginate(
+    queryset,
+    *,
+    sort: str,
+    after: str | None,
+    before: str | None,
+    size: int = 50,
+    searching: bool = False,
+) -> Page:
+    """The list's keyset pages, in one of SORTS."""
+    queryset, ordering, keys = page_ordering(queryset, sort=sort, searching=searching)
     return keyset_page(
         queryset, ordering=ordering, keys=keys, after=after, before=before, size=size
     )

@@ -33,23 +33,49 @@ from thrasos.core.gates import gate
 
 @gate(read=permissions.can_open_case_files)
 def beneficiary_list(request):
-    queryset = selectors.beneficiaries_for(request.membership)
-    territory_ids = permissions.territory_ids(request.membership)
-    form = ListFilterForm(request.GET or None, territory_ids=territory_ids)
-    sort = "name"
+    membership = request.membership
+    queryset = selectors.beneficiaries_for(membership)
+    form = ListFilterForm(
+        request.GET or None,
+        territory_ids=permissions.territory_ids(membership),
+        mine_by_default=membership.role == Role.CASEWORKER,
+    )
+    sort, files = "name", "all"
     if form.is_valid():
-        queryset = selectors.apply_filters(queryset, form.cleaned_data)
-        sort = form.cleaned_data["sort"] or "name"
+        queryset = selectors.apply_filters(queryset, form.cleaned_data, membership)
+        sort, files = form.cleaned_data["sort"] or "name", form.cleaned_data["files"]
+    elif not form.is_bound and form.mine_by_default:
+        files = "mine"
+        queryset = selectors.apply_filters(queryset, {"files": files}, membership)
     page = selectors.paginate(
-        queryset.select_related("current_territory"),
+        selectors.list_rows(queryset),
         sort=sort,
         after=request.GET.get("apres"),
         before=request.GET.get("avant"),
+        searching=bool(form.is_valid() and form.cleaned_data["q"]),
     )
+    selectors.label_rows(page.rows)
+    if not request.headers.get("HX-Request"):
+        form.load_options()
     query = request.GET.copy()
     query.pop("apres", None)
     query.pop("avant", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    if not form.is_bound:
+        query["files"] = files  # the export and the other links keep the default
+    # The column headers sort; the same header again reverses the order.
+    unsorted = query.copy()
+    unsorted.pop("sort", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "unsorted": unsorted.urlencode(),
+        "sort": sort,
+        "files": files,
+        "count": selectors.count_up_to(queryset),
+        "count_limit": selectors.COUNT_LIMIT,
+        "count_limit_text": f"{selectors.COUNT_LIMIT:,}".replace(",", "\xa0"),
+    }
     template = (
         "beneficiaries/includes/_results.html"
         if request.headers.get("HX-Request")
@@ -100,13 +126,14 @@ def beneficiary_export(request):
     French spreadsheets). Each exported person gets an access-log row."""
     queryset = selectors.beneficiaries_for(request.membership)
     form = ListFilterForm(
-        request.GET or None, territory_ids=permissions.territory_ids(request.membership)
+        request.GET or None,
+        territory_ids=permissions.territory_ids(request.membership),
     )
     if request.GET and not form.is_valid():
         messages.error(request, _("The filters are not valid: correct them, then export."))
         return redirect(f"{reverse('beneficiaries:index')}?{request.GET.urlencode()}")
     if form.is_bound:
-        queryset = selectors.apply_filters(queryset, form.cleaned_data)
+        queryset = selectors.apply_filters(queryset, form.cleaned_data, request.membership)
     rows = list(
         queryset.select_related("current_territory", "referring_organisation").order_by(
             "search_last_first", "id"

@@ -2,6 +2,10 @@
 # make bench: services, migrations, 200,000 case files over 20 organisations
 # (created once, kept in the local database), then the benchmarks in bench/,
 # measured with production settings (no debug: cached templates, no query log).
+# BENCH_SCALE=20000 make bench: a smaller set while developing (the largest
+# organisation holds 40 % of it); BENCH_RUNS: samples per figure (30).
+# Each page is printed with its ratio to the empty authenticated page plus a
+# minimal rendering of its data, measured in the same run (bench/floor.py).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/services.sh"
 cd "$ROOT"
@@ -19,3 +23,4 @@ export DJANGO_STATIC_ROOT="$LOCAL/staticfiles-test" DJANGO_STATIC_COMPRESS=false
 "$PY" bench/sessions.py
 "$PY" bench/placements.py
 "$PY" bench/housing.py
+"$PY" bench/modules.py

@@ -56,11 +56,25 @@ class BeneficiaryViewSet(
         )
         if not filters.is_valid():
             raise serializers.ValidationError(filters.errors)
-        return selectors.apply_filters(queryset, filters.cleaned_data)
+        return selectors.list_rows(
+            selectors.apply_filters(queryset, filters.cleaned_data, membership)
+        )
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", str, description="Name (accents and case ignored)"),
+            OpenApiParameter(
+                "q",
+                str,
+                description="Name (accents and case ignored, tolerant of typos and "
+                "transliterations), phone number (6 digits or more) or date of birth "
+                "(31/12/1990 or 1990-12-31)",
+            ),
+            OpenApiParameter(
+                "files",
+                str,
+                enum=["all", "mine"],
+                description="mine: the people the member is a referent of (default: all)",
+            ),
             OpenApiParameter("state", str, enum=pathway.State.values),
             OpenApiParameter("territory", ID),
             OpenApiParameter("referent", ID, description="Membership id of a referent"),

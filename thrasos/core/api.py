@@ -36,15 +36,29 @@ def schema_generation(view) -> bool:
 
 class PolicyFieldsMixin:
     """Only the fields the member's role may read (thrasos.permissions), from
-    the model's FIELD_SENSITIVITY."""
+    the model's FIELD_SENSITIVITY. The set is worked out once per response
+    (kept in the serializer context, which a list shares with its rows), and
+    the fields outside it are not even computed."""
+
+    def _policy(self, model) -> frozenset[str]:
+        cache = self.context.setdefault("_policy_fields", {})
+        if model not in cache:
+            membership = self.context["request"].membership
+            cache[model] = frozenset(
+                permissions.readable_fields(membership.role, model.FIELD_SENSITIVITY)
+            ) | {"id", "url"}
+        return cache[model]
+
+    @property
+    def _readable_fields(self):
+        readable = self._policy(self.Meta.model)
+        for field in super()._readable_fields:
+            if field.field_name in readable:
+                yield field
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        membership = self.context["request"].membership
-        readable = set(permissions.readable_fields(membership.role, instance.FIELD_SENSITIVITY)) | {
-            "id",
-            "url",
-        }
+        readable = self._policy(type(instance))
         return {k: v for k, v in data.items() if k in readable}
 
 

@@ -1,0 +1,196 @@
+"""Finding people (issue 17, item 11): typo- and transliteration-tolerant
+names, phone, date of birth, a bounded result count, column sorting and
+"Mes dossiers" for caseworkers."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from beneficiaries import selectors
+from beneficiaries.models import Beneficiary, name_skeleton, normalise_name, normalise_phone
+from tests.factories import beneficiary, member
+from thrasos.accounts.models import Role
+from thrasos.tenancy import tenant_context
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def a(two_tenants):
+    return two_tenants["a"]
+
+
+@pytest.fixture
+def actor(a):
+    return a["members"][Role.ADMIN].user
+
+
+@pytest.fixture
+def people(a, actor):
+    made = {}
+    for last, first, extra in (
+        ("Abakar", "Mohammed", {"phone": "+33 6 12 34 56 78"}),
+        ("D’Almeida", "Joël", {"birth_date": datetime.date(1990, 12, 31)}),
+        ("Abdel-Rahman", "Omar", {"phone": "07 98 76 54 32"}),
+        ("Yılmaz", "Rıza", {}),
+        ("Ngoué", "Hélène", {}),
+        ("Tesfaye", "Yohannes", {}),
+    ):
+        made[last] = beneficiary(
+            a["org"], a["territory"], actor, last_name=last, first_name=first, **extra
+        )
+    return made
+
+
+def found(org, query: str) -> list[str]:
+    with tenant_context(org):
+        return sorted(b.last_name for b in Beneficiary.objects.search(query))
+
+
+def test_normalised_forms():
+    assert normalise_name("Yılmaz RIZA") == "yilmaz riza"
+    assert normalise_name("İbrahim Øster Łukasz") == "ibrahim oster lukasz"
+    assert name_skeleton("mohammed") == name_skeleton("mohamed") == "mhmd"
+    assert name_skeleton("muhamad") == "mhmd"
+    assert name_skeleton("d almeida") == name_skeleton("dalmeida") == "dlmd"
+    assert name_skeleton("abdel rahman") == name_skeleton("abdelrahman")
+    assert name_skeleton("coulibaly") == name_skeleton("kulibali")
+    for typed in ("+33 6 12 34 56 78", "0033612345678", "06.12.34.56.78", "+33 (0)6 12 34 56 78"):
+        assert normalise_phone(typed) == "0612345678", typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("mohamed", ["Abakar"]),  # a letter missing: Mohammed
+        ("mohamad", ["Abakar"]),  # another transliteration
+        ("abakar mohamed", ["Abakar"]),
+        ("dalmeida", ["D’Almeida"]),  # apostrophe and space gone
+        ("d'almeida joel", ["D’Almeida"]),
+        ("abdelrahman", ["Abdel-Rahman"]),  # hyphen gone
+        ("abdel rahman", ["Abdel-Rahman"]),
+        ("yilmaz", ["Yılmaz"]),  # dotless ı typed as i
+        ("YILMAZ riza", ["Yılmaz"]),
+        ("yılmaz", ["Yılmaz"]),
+        ("tesfaie", ["Tesfaye"]),  # a vowel mistyped
+        ("helene", ["Ngoué"]),  # prefix, accents ignored
+        ("ngo", ["Ngoué"]),
+    ],
+)
+def test_names_are_found_despite_typos_and_transliterations(a, people, typed, expected):
+    assert found(a["org"], typed) == expected
+
+
+def test_fuzzy_matching_does_not_match_everything(a, people):
+    assert found(a["org"], "x") == []
+    assert found(a["org"], "zzzz") == []
+    assert found(a["org"], "mahmoud") == []  # same skeleton as Mohammed, not alike
+    assert found(a["org"], "haile") == []
+
+
+def test_phone_and_birth_date(a, people):
+    assert found(a["org"], "06 12 34 56 78") == ["Abakar"]
+    assert found(a["org"], "+33612345678") == ["Abakar"]
+    assert found(a["org"], "0798") == []  # too short to be a phone number: a name
+    assert found(a["org"], "07 98 76") == ["Abdel-Rahman"]  # the start of a number
+    assert found(a["org"], "31/12/1990") == ["D’Almeida"]
+    assert found(a["org"], "1990-12-31") == ["D’Almeida"]
+    assert found(a["org"], "31.12.1990") == ["D’Almeida"]
+    assert found(a["org"], "31/02/1990") == []  # not a date, and no name
+
+
+def test_search_stays_in_the_tenant(two_tenants, people):
+    b = two_tenants["b"]
+    assert found(b["org"], "mohamed") == []
+    assert found(b["org"], "06 12 34 56 78") == []
+
+
+def test_count_is_exact_when_small_and_bounded_when_large(a, people, monkeypatch):
+    with tenant_context(a["org"]):
+        everyone = Beneficiary.objects.all()
+        assert selectors.count_up_to(everyone) == 6
+        assert selectors.count_up_to(everyone, limit=3) == 4  # "more than 3"
+    client = _client(a, Role.COORDINATOR)
+    html = client.get(reverse("beneficiaries:index")).content.decode()
+    assert "6 dossiers" in html
+    html = client.get(reverse("beneficiaries:index"), {"q": "mohamed"}).content.decode()
+    assert "1 dossier" in html
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 3)
+    html = client.get(reverse("beneficiaries:index")).content.decode()
+    assert "Plus de 3 dossiers" in html
+
+
+def _client(a, role):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(a["members"][role].user)
+    return client
+
+
+def _names(html: str) -> list[str]:
+    return re.findall(r'href="/beneficiaires/\d+/">([^<]+)</a>', html)
+
+
+def test_columns_sort_both_ways(a, people):
+    client = _client(a, Role.COORDINATOR)
+    url = reverse("beneficiaries:index")
+    by_name = _names(client.get(url, {"sort": "name"}).content.decode())
+    assert by_name[0].startswith("ABAKAR") and by_name[-1].startswith("YILMAZ")
+    assert _names(client.get(url, {"sort": "-name"}).content.decode()) == by_name[::-1]
+    html = client.get(url, {"sort": "birth"}).content.decode()
+    assert _names(html)[0].startswith("D’ALMEIDA")  # born in 1990, the others in 1994
+    assert 'aria-sort="ascending"' in html and "sort=-birth" in html
+    assert _names(client.get(url, {"sort": "-birth"}).content.decode())[-1].startswith("D’ALMEIDA")
+    response = client.get(url, {"sort": "nimporte"})
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+
+
+def test_caseworkers_start_from_their_own_case_files(a, actor, people):
+    caseworker = a["members"][Role.CASEWORKER]
+    mine = beneficiary(
+        a["org"],
+        a["territory"],
+        actor,
+        last_name="Referent",
+        first_name="Suivie",
+    )
+    with tenant_context(a["org"]):
+        from beneficiaries.models import BeneficiaryReferent
+
+        BeneficiaryReferent.objects.create(beneficiary=mine, membership=caseworker)
+    client = _client(a, Role.CASEWORKER)
+    url = reverse("beneficiaries:index")
+    html = client.get(url).content.decode()
+    assert _names(html) == ["REFERENT Suivie"]
+    assert '<option value="mine" selected>' in html
+    # Searching from the default form keeps to my case files, and offers
+    # to look in all of them; a link without "files" shows them all.
+    html = client.get(url, {"q": "mohamed", "files": "mine"}).content.decode()
+    assert _names(html) == []
+    assert "Chercher dans tous les dossiers" in html and "files=all" in html
+    assert _names(client.get(url, {"q": "mohamed"}).content.decode()) == ["ABAKAR Mohammed"]
+    everyone = _names(client.get(url, {"files": "all"}).content.decode())
+    assert len(everyone) == 7
+    # A colleague is not my referent: their page starts empty.
+    colleague = member(a["org"], Role.CASEWORKER, territories=[a["territory"]])
+    other = _client(a, Role.CASEWORKER)
+    other.force_login(colleague.user)
+    assert _names(other.get(url).content.decode()) == []
+    # Coordinators start from everything.
+    assert len(_names(_client(a, Role.COORDINATOR).get(url).content.decode())) == 7
+
+
+def test_api_filters_the_same_way(a, people):
+    api = _client(a, Role.COORDINATOR)
+    response = api.get("/api/beneficiaires/", {"q": "dalmeida"})
+    assert response.status_code == 200
+    assert [r["last_name"] for r in response.json()["results"]] == ["D’Almeida"]
+    response = api.get("/api/beneficiaires/", {"q": "06 12 34 56 78"})
+    assert [r["last_name"] for r in response.json()["results"]] == ["Abakar"]
+    response = api.get("/api/beneficiaires/", {"files": "mine"})
+    assert response.json()["results"] == []
+    assert api.get("/api/beneficiaires/", {"files": "nope"}).status_code == 400
