@@ -17,7 +17,7 @@ from beneficiaries.models import (
     PrerequisiteItem,
     ReferringOrganisation,
     TerritoryMove,
-    normalise_name,
+    search_columns,
 )
 from thrasos.permissions import Sensitivity
 from thrasos.privacy import casefile
@@ -45,12 +45,14 @@ def _age_band_birth_date(row) -> datetime.date:
     return datetime.date(year - year % 5 + 2, 7, 1)
 
 
-def _search_last_first(row) -> str:
-    return f"{normalise_name(ANONYMOUS_LAST_NAME)} {normalise_name(_anonymous_first_name(row))}"
+def _search_column(column: str):
+    """The stored search copy of the anonymised name (and no phone): what
+    Beneficiary.save() would write for it."""
 
+    def anonymised(row) -> str:
+        return search_columns(ANONYMOUS_LAST_NAME, _anonymous_first_name(row), "")[column]
 
-def _search_first_last(row) -> str:
-    return f"{normalise_name(_anonymous_first_name(row))} {normalise_name(ANONYMOUS_LAST_NAME)}"
+    return anonymised
 
 
 declare_person_model(Beneficiary)
@@ -98,10 +100,29 @@ declare(
         "exit_employment": keep("Indicateurs de sortie (emploi durable)"),
         "exit_housing": keep("Indicateurs de sortie (logement autonome)"),
         "search_last_first": replace(
-            "Recherche par nom (copie normalisée)", _search_last_first, Sensitivity.CONTACT
+            "Recherche par nom (copie normalisée)",
+            _search_column("search_last_first"),
+            Sensitivity.CONTACT,
         ),
         "search_first_last": replace(
-            "Recherche par nom (copie normalisée)", _search_first_last, Sensitivity.CONTACT
+            "Recherche par nom (copie normalisée)",
+            _search_column("search_first_last"),
+            Sensitivity.CONTACT,
+        ),
+        "search_skeleton_lf": replace(
+            "Recherche tolérante aux fautes (squelette du nom)",
+            _search_column("search_skeleton_lf"),
+            Sensitivity.CONTACT,
+        ),
+        "search_skeleton_fl": replace(
+            "Recherche tolérante aux fautes (squelette du nom)",
+            _search_column("search_skeleton_fl"),
+            Sensitivity.CONTACT,
+        ),
+        "search_phone": replace(
+            "Recherche par téléphone (copie normalisée)",
+            _search_column("search_phone"),
+            Sensitivity.CONTACT,
         ),
     },
     other={"created_at"},

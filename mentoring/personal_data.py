@@ -2,7 +2,13 @@
 (thrasos.privacy.registry): the mentee's notes, and the volunteers' own
 profile (kept while they volunteer)."""
 
-from mentoring.models import MentoringNote, Mentorship, Nudge, VolunteerProfile
+from mentoring.models import (
+    MentoringNote,
+    MentoringSettings,
+    Mentorship,
+    Nudge,
+    VolunteerProfile,
+)
 from thrasos.permissions import Sensitivity
 from thrasos.privacy.registry import RETENTION_STAFF, clear, declare, keep
 
@@ -58,3 +64,5 @@ declare(
     other={"volunteer", "author", "created_at"},
     retention=RETENTION_STAFF,
 )
+
+declare(MentoringSettings, person=None, other={"mentee_name"})

@@ -44,6 +44,8 @@ NOT_PERSONAL_DESPITE_THE_NAME = {
     "placements.TrainingOrganisation": {"name", "address", "notes"},
     "housing.HousingUnit": {"name", "address", "notes"},
     "housing.Place": {"notes"},
+    # A setting: how volunteers see a mentee's name (initial or full), no name in it.
+    "mentoring.MentoringSettings": {"mentee_name"},
     "accounts.Territory": {"name"},
     "apitokens.ApiToken": {"name"},
     # Codes, not texts: the reason is a choice.
