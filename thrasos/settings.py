@@ -4,6 +4,7 @@ variables (documented in .env.example). See thrasos/env.py for how they are read
 from pathlib import Path
 
 import pghistory
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "thrasos.accounts",
     "thrasos.audit",
     "thrasos.apitokens",
+    "thrasos.notifications",
     "beneficiaries",
     "sessions.apps.PreparationSessionsConfig",
     "placements",
@@ -142,6 +144,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "thrasos.core.tasks.record_heartbeat", "schedule": 60.0},
+    # Reminders and notifications (Europe/Paris times; README "Reminders").
+    "reminders-sweep": {
+        "task": "thrasos.notifications.tasks.reminders_sweep",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "digests-sweep": {
+        "task": "thrasos.notifications.tasks.digests_sweep",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "deliveries-dispatch": {
+        "task": "thrasos.notifications.tasks.deliveries_dispatch",
+        "schedule": 60.0,
+    },
 }
 
 # --- authentication (django-allauth: e-mail login, no public sign-up, MFA) ------

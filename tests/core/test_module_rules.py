@@ -24,6 +24,8 @@ NOT_TRACKED = {
     "audit.AccessLog": "the access log is itself an append-only record",
     "beneficiaries.PathwayTransition": "append-only: each row is a dated event of the pathway",
     "beneficiaries.TerritoryMove": "append-only: each row is a dated territory move",
+    "notifications.Notification": "computed reminders, re-creatable; read state is not history",
+    "notifications.Delivery": "the e-mail outbox: its own status and attempts are the record",
 }
 
 
