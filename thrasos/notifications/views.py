@@ -75,7 +75,8 @@ def _back(request) -> str:
 
 @gate(permissions.is_member)
 def preferences(request):
-    form = PreferencesForm(request.POST or None, channels=selectors.channels(request.membership))
+    data = request.POST if request.method == "POST" else None
+    form = PreferencesForm(data, channels=selectors.channels(request.membership))
     if request.method == "POST" and form.is_valid():
         services.preferences_set(membership=request.membership, channels=form.cleaned_data)
         messages.success(request, _("Your e-mail preferences are saved."))
@@ -91,7 +92,7 @@ def preferences(request):
 @gate(permissions.can_administer)
 def options(request):
     enabled = set(OrganisationOption.objects.filter(enabled=True).values_list("key", flat=True))
-    form = OptionsForm(request.POST or None, enabled=enabled)
+    form = OptionsForm(request.POST if request.method == "POST" else None, enabled=enabled)
     if request.method == "POST" and form.is_valid():
         for key, value in form.cleaned_data.items():
             if value != (key in enabled):
