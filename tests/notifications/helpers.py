@@ -5,7 +5,6 @@ from thrasos.notifications import services
 from thrasos.notifications.models import Delivery, Notification
 from thrasos.tenancy import tenant_context
 
-
 _object_ids = itertools.count(1)
 
 
@@ -34,8 +33,17 @@ def days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
 
 
-def notification_for(org, membership, *, subject="Rappel", kind="beneficiaries.residence_expiring",
-                     link="/beneficiaires/", created_at=None, read=False, object_id=None):
+def notification_for(
+    org,
+    membership,
+    *,
+    subject="Rappel",
+    kind="beneficiaries.residence_expiring",
+    link="/beneficiaires/",
+    created_at=None,
+    read=False,
+    object_id=None,
+):
     """A notification row for `membership` (the route matrix, the centre's tests)."""
     from django.utils import timezone
 

@@ -60,8 +60,12 @@ def test_the_list_groups_by_day_and_filters(client, a, caseworker):
     now = timezone.now()
     notification_for(a["org"], caseworker, subject="DIALLO Awa", created_at=now)
     notification_for(
-        a["org"], caseworker, subject="KONE Issa", created_at=now - datetime.timedelta(days=2),
-        kind="housing.occupancy_ending", read=True,
+        a["org"],
+        caseworker,
+        subject="KONE Issa",
+        created_at=now - datetime.timedelta(days=2),
+        kind="housing.occupancy_ending",
+        read=True,
     )
     _login(client, caseworker)
     page = client.get(reverse("notifications:index")).content.decode()
@@ -74,7 +78,9 @@ def test_the_list_groups_by_day_and_filters(client, a, caseworker):
     ).content.decode()
     assert "KONE Issa" in housing and "DIALLO Awa" not in housing
     # An unknown kind or a bad cursor is ignored, never an error.
-    assert client.get(reverse("notifications:index"), {"type": "x", "avant": "zz"}).status_code == 200
+    assert (
+        client.get(reverse("notifications:index"), {"type": "x", "avant": "zz"}).status_code == 200
+    )
 
 
 def test_the_list_pins_its_query_count(client, a, caseworker, django_assert_max_num_queries):
@@ -135,7 +141,10 @@ def test_preferences_default_then_saved_and_bad_input_is_refused(client, a, case
         assert Preference.objects.get(membership=caseworker, kind="mentoring.alert").channel == (
             "immediate"
         )
-        assert Preference.objects.filter(membership=caseworker, channel="none").count() == len(body) - 1
+        assert (
+            Preference.objects.filter(membership=caseworker, channel="none").count()
+            == len(body) - 1
+        )
     bad = {**body, "mentoring.alert": "pigeon"}
     response = client.post(reverse("notifications:preferences"), bad)
     assert response.status_code == 400

@@ -233,15 +233,17 @@ def _transport():
     return _BackendTransport(backend)
 
 
-def _failed_attempt(delivery: Delivery, error: Exception) -> None:
-    delivery.attempts += 1
+def _failed_attempt(delivery: Delivery, error: Exception, *, counted: bool = False) -> None:
+    if not counted:
+        delivery.attempts += 1
+    delivery.sent_at = None
     delivery.last_error = f"{error.__class__.__name__}: {error}"[:300]
     if delivery.attempts >= MAX_ATTEMPTS:
         delivery.status = Delivery.Status.FAILED
     else:
         delivery.status = Delivery.Status.PENDING
         delivery.next_attempt_at = timezone.now() + BACKOFF[delivery.attempts - 1]
-    delivery.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+    delivery.save(update_fields=["attempts", "sent_at", "last_error", "status", "next_attempt_at"])
     logger.warning(
         "e-mail delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, error
     )
@@ -278,7 +280,7 @@ def send_one(organisation_id: int, transport) -> bool | None:
         transport.abandon()
         with tenant_context(organisation_id), transaction.atomic():
             locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
-            _failed_attempt(locked, error)
+            _failed_attempt(locked, error, counted=True)
         return False
     return True
 
