@@ -42,7 +42,6 @@ SESSION_STARTING = ReminderKind(
     label=_("Session starting"),
     title=_("%(subject)s starts on %(date)s"),
     email_title=_("A preparation session starts in a few days"),
-    roles=frozenset({"coordinator"}),
     select=f"""
         SELECT rcpt.recipient_id, s.id AS object_id, {STARTING_DUE} AS due_on,
                s.start_date AS event_on, s.name AS subject,
@@ -57,7 +56,6 @@ SESSION_NOT_STARTED = ReminderKind(
     label=_("Session not started on its start date"),
     title=_("%(subject)s should have started on %(date)s: it is still not started"),
     email_title=_("A preparation session has reached its start date but is not started"),
-    roles=frozenset({"coordinator"}),
     select=f"""
         SELECT rcpt.recipient_id, s.id AS object_id, s.start_date AS due_on,
                s.start_date AS event_on, s.name AS subject,
@@ -73,7 +71,6 @@ ATTENDANCE_MISSING = ReminderKind(
     label=_("Attendance not recorded"),
     title=_("%(subject)s: attendance of %(date)s not recorded"),
     email_title=_("The attendance of an activity has not been recorded"),
-    roles=frozenset({"coordinator"}),
     # The day after the activity, for a running session's activity that
     # was not cancelled, had participants, and has no attendance at all.
     select=f"""

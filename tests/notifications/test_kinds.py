@@ -406,7 +406,7 @@ def test_mentoring_silence_of_thirty_days(a):
 def test_an_ended_pair_is_not_reminded(a):
     world = mentoring.mentoring_world(a)
     pair = world["pair"]
-    _set(a["org"], type(pair), pair.pk, status="ended", ended_on=TODAY)
+    _set(a["org"], type(pair), pair.pk, status="ended", ended_on=TODAY, end_reason="other")
     compute(a["org"], pair.started_on + days(30), "mentoring.silence")
     assert pair.pk not in [r[1] for r in rows(a["org"], "mentoring.silence")]
 

@@ -43,7 +43,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
@@ -62,8 +62,6 @@ class ReminderKind:
     # Default e-mail channel (thrasos.notifications.models.Channel).
     default_channel: str = "digest"
     immediate: bool = False
-    # The roles this kind can reach, for the preferences page.
-    roles: frozenset = field(default_factory=lambda: frozenset({"caseworker", "admin"}))
 
 
 @dataclass(frozen=True)
