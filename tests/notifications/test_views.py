@@ -167,3 +167,15 @@ def test_only_admins_choose_the_automations(client, a, caseworker):
     client.post(reverse("notifications:options"), {})
     with tenant_context(a["org"]):
         assert not OrganisationOption.objects.get(key="sessions.start_on_start_date").enabled
+
+
+def test_an_email_that_failed_is_shown_as_failed(client, a, caseworker):
+    from thrasos.notifications.models import Delivery
+
+    n = notification_for(a["org"], caseworker, subject="DIALLO Awa")
+    ok = notification_for(a["org"], caseworker, subject="KONE Issa")
+    with tenant_context(a["org"]):
+        Delivery.objects.create(recipient=caseworker, notification=n, status="failed", attempts=6)
+        Delivery.objects.create(recipient=caseworker, notification=ok, status="sent", attempts=1)
+    page = _login(client, caseworker).get(reverse("notifications:index")).content.decode()
+    assert page.count("e-mail non distribué") == 1

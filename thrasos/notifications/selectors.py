@@ -37,7 +37,8 @@ def inbox(membership, *, unread: bool = False, kind: str = "", before: int | Non
         rows = rows.filter(kind=kind)
     if before:
         rows = rows.filter(id__lt=before)
-    page = list(rows.order_by("-id")[: PAGE_SIZE + 1])
+    # The e-mail's delivery comes along (one join): a failed one is shown.
+    page = list(rows.select_related("delivery").order_by("-id")[: PAGE_SIZE + 1])
     more = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
     for notification in page:
