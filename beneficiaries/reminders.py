@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Beneficiary, BeneficiaryReferent, Document
 from beneficiaries.pathway import FINAL_STATES
-from thrasos.notifications.recipients import ACTIVE_MEMBER, caseworkers_of
+from thrasos.notifications.recipients import active_members, caseworkers_by_territory
 from thrasos.notifications.registry import ReminderKind, link_sql, register_kind, stages
 
 B = Beneficiary._meta.db_table
@@ -19,19 +19,20 @@ PERSON_LABEL = "(upper(b.last_name) || ' ' || b.first_name)"
 
 
 def to_person(beneficiary_alias: str = "b") -> str:
-    """`CROSS JOIN LATERAL` of the recipients of a reminder about a person:
-    the active referents, else (none) the caseworkers of the territory."""
+    """Joins giving the recipients of a reminder about a person
+    (`rcpt.recipient_id`): their active referents, else (none) the active
+    caseworkers of their territory. Set-based: the caseworkers of every
+    territory are computed once and joined; the referents come from an index
+    lookup per person."""
     b = beneficiary_alias
-    referents = (
-        f"SELECT r.membership_id FROM {REFERENT} r "
-        "JOIN accounts_membership m ON m.id = r.membership_id "
-        f"WHERE r.organisation_id = %(organisation_id)s AND r.beneficiary_id = {b}.id "
-        f"AND {ACTIVE_MEMBER}"
-    )
     return (
-        f"CROSS JOIN LATERAL ({referents} UNION ALL "
-        f"SELECT cw.id FROM ({caseworkers_of(f'{b}.current_territory_id')}) cw "
-        f"WHERE NOT EXISTS ({referents})) AS rcpt(recipient_id)"
+        "LEFT JOIN LATERAL ("
+        f"SELECT array_agg(r.membership_id) AS ids FROM {REFERENT} r "
+        f"WHERE r.organisation_id = %(organisation_id)s AND r.beneficiary_id = {b}.id "
+        f"AND r.membership_id IN ({active_members()})) AS ref ON true "
+        f"LEFT JOIN ({caseworkers_by_territory()}) AS cw "
+        f"ON cw.territory_id = {b}.current_territory_id "
+        "CROSS JOIN LATERAL unnest(COALESCE(ref.ids, cw.ids)) AS rcpt(recipient_id)"
     )
 
 
