@@ -95,10 +95,6 @@ def reminders_compute(
     now = timezone.now()
     results = []
     with connection.cursor() as cursor:
-        # The planner's estimates over a whole organisation pass the JIT
-        # thresholds, and compiling cost seconds for statements that run in
-        # tens of milliseconds (bench/notifications.py): off for this transaction.
-        cursor.execute("SET LOCAL jit = off")
         for kind in registry.kinds():
             if codes is not None and kind.code not in codes:
                 continue
