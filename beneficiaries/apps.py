@@ -7,7 +7,7 @@ class BeneficiariesConfig(AppConfig):
     verbose_name = _("Beneficiaries")
 
     def ready(self) -> None:
-        from beneficiaries import demo, services
+        from beneficiaries import demo, reminders, services
         from beneficiaries.api.views import BeneficiaryViewSet
         from thrasos.core import registry
 
@@ -15,3 +15,4 @@ class BeneficiariesConfig(AppConfig):
         registry.register_organisation_defaults(services.prerequisites_seed_defaults)
         registry.register_demo_step(demo.demo_step, order=20)
         registry.register_scale_seeder(demo.seed_scale)
+        reminders.register()

@@ -8,7 +8,7 @@ class HousingConfig(AppConfig):
 
     def ready(self) -> None:
         from beneficiaries import extensions
-        from housing import casefile, demo
+        from housing import casefile, demo, reminders
         from housing.api import views as api
         from thrasos.core import registry
 
@@ -19,3 +19,4 @@ class HousingConfig(AppConfig):
         registry.register_scale_seeder(demo.seed_scale)
         extensions.register_case_file_section(casefile.SECTION)
         extensions.register_timeline_source(casefile.timeline_events)
+        reminders.register()

@@ -8,7 +8,7 @@ class MentoringConfig(AppConfig):
 
     def ready(self) -> None:
         from beneficiaries import extensions
-        from mentoring import casefile, demo
+        from mentoring import casefile, demo, reminders
         from mentoring.api import views as api
         from thrasos.core import registry
 
@@ -24,3 +24,4 @@ class MentoringConfig(AppConfig):
         registry.register_scale_seeder(demo.seed_scale)
         extensions.register_case_file_section(casefile.SECTION)
         extensions.register_timeline_source(casefile.timeline_events)
+        reminders.register()

@@ -19,7 +19,9 @@ from mentoring.models import (
     Nudge,
     VolunteerProfile,
 )
+from mentoring.reminders import ALERT_CODE
 from thrasos.accounts.models import Membership, Role, User
+from thrasos.notifications.services import notify_on_commit
 
 PROFILE_FIELDS = (
     "territory",
@@ -198,6 +200,8 @@ def note_create(*, actor: User, mentorship: Mentorship, data: dict) -> Mentoring
     note = MentoringNote(mentorship=mentorship, author=actor)
     _apply_note(note, data)
     note.save()
+    if note.alert_urgency:
+        notify_on_commit(ALERT_CODE, note.pk)
     return note
 
 
@@ -220,6 +224,10 @@ def note_update(*, actor: User, note: MentoringNote, data: dict) -> MentoringNot
         )
     _apply_note(locked, data)
     locked.save()
+    if locked.alert_urgency:
+        # An alert added while correcting: notified at once too (once: the
+        # reminder's key is the note and its day).
+        notify_on_commit(ALERT_CODE, locked.pk)
     return locked
 
 

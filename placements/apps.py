@@ -9,7 +9,7 @@ class PlacementsConfig(AppConfig):
     def ready(self) -> None:
         from beneficiaries import extensions
         from beneficiaries.signals import pathway_changed
-        from placements import casefile, demo, services
+        from placements import casefile, demo, reminders, services
         from placements.api import views as api
         from thrasos.core import registry
 
@@ -21,3 +21,4 @@ class PlacementsConfig(AppConfig):
         extensions.register_case_file_section(casefile.SECTION)
         extensions.register_timeline_source(casefile.timeline_events)
         pathway_changed.connect(services.on_pathway_changed, dispatch_uid="placements-follow-ups")
+        reminders.register()

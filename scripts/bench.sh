@@ -24,3 +24,4 @@ export DJANGO_STATIC_ROOT="$LOCAL/staticfiles-test" DJANGO_STATIC_COMPRESS=false
 "$PY" bench/placements.py
 "$PY" bench/housing.py
 "$PY" bench/modules.py
+"$PY" bench/notifications.py

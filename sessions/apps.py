@@ -11,7 +11,7 @@ class PreparationSessionsConfig(AppConfig):
     def ready(self) -> None:
         from beneficiaries import extensions
         from beneficiaries.signals import pathway_changed
-        from sessions import casefile, demo, services
+        from sessions import casefile, demo, reminders, services
         from sessions.api import views as api
         from thrasos.core import registry
 
@@ -24,3 +24,4 @@ class PreparationSessionsConfig(AppConfig):
         extensions.register_case_file_section(casefile.SECTION)
         extensions.register_timeline_source(casefile.timeline_events)
         pathway_changed.connect(services.on_pathway_changed, dispatch_uid="sessions-enrolments")
+        reminders.register()

@@ -18,10 +18,12 @@ from beneficiaries.services import document_add
 from sessions import services as session_services
 from tests import factories
 from tests.apitokens.helpers import pass_mfa
+from tests.notifications.helpers import notification_for
 from tests.placements.factories import world as placements_world
 from thrasos.accounts.models import Invitation, MembershipTerritory, Role
 from thrasos.apitokens.models import Scope
 from thrasos.apitokens.services import api_token_create
+from thrasos.notifications.registry import kinds as notification_kinds
 from thrasos.tenancy import tenant_context
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -120,6 +122,10 @@ def world(a: dict) -> dict:
         "member": a["members"][Role.VOLUNTEER],
         "items": items,
         "tokens": tokens,
+        "notifications": {
+            role: notification_for(org, member, subject="Matrice Léa")
+            for role, member in a["members"].items()
+        },
         **_housing(a, actor, people[0]),
         **placements_world(org, territory, actor),
         **_mentoring_world(a, actor),
@@ -309,6 +315,8 @@ def url(name: str, w: dict, role: str) -> str:
         return reverse(name, kwargs={"pk": w["tokens"][role].pk})
     if name == "privacy:export_download":
         return reverse(name, kwargs={"pk": w["person"].pk, "export_pk": w["privacy_export"].pk})
+    if name in ("notifications:open", "notifications:read"):
+        return reverse(name, kwargs={"pk": w["notifications"][role].pk})
     if name == "beneficiaries:document_download":
         return reverse(name, kwargs={"pk": w["person"].pk, "document_pk": w["document"].pk})
     if name in OBJECT_OF:
@@ -353,6 +361,10 @@ def _form(w: dict, name: str) -> dict:
     """Bodies of the page (and htmx) forms."""
     today = timezone.localdate().isoformat()
     match name:
+        case "notifications:preferences":
+            return {k.code: "digest" for k in notification_kinds()}
+        case "notifications:options":
+            return {"sessions.start_on_start_date": "on"}
         case "territory_create" | "territory_edit":
             return {"name": "Territoire Nouveau", "region": "84", "departement": "69"}
         case "member_edit":

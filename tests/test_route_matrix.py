@@ -23,10 +23,12 @@ from placements.models import AlternanceContract, FollowUp, ProfessionalProject
 from sessions.models import Activity, Enrolment, PreparationSession
 from sessions.services import activity_create, enrolment_create
 from tests import route_cases
+from tests.notifications.helpers import notification_for
 from thrasos.accounts.models import Invitation, Membership, Role
 from thrasos.apitokens.models import ApiToken
 from thrasos.apitokens.services import api_token_create
 from thrasos.core.gates import view_gate
+from thrasos.notifications.models import Notification
 from thrasos.tenancy import tenant_context
 
 PUBLIC = {
@@ -109,6 +111,12 @@ ALLOWED = {
     "api_token_list": _read(ALL),
     "api_token_create": _form(ALL),
     "api_token_revoke": _write(ALL),
+    "notifications:index": _read(ALL),
+    "notifications:open": _read(ALL),
+    "notifications:read": _write(ALL),
+    "notifications:read_all": _write(ALL),
+    "notifications:preferences": _form(ALL),
+    "notifications:options": _form(ADMIN),
     "organisation_home": _read(ADMIN),
     "territory_create": _form(ADMIN),
     "territory_edit": _form(ADMIN),
@@ -311,6 +319,8 @@ _KIND = {
 }
 TENANT_OBJECT_ROUTES = {name: _KIND[key] for name, key in route_cases.OBJECT_OF.items()}
 TENANT_OBJECT_ROUTES["api_token_revoke"] = "api_token"
+TENANT_OBJECT_ROUTES["notifications:open"] = "notification"
+TENANT_OBJECT_ROUTES["notifications:read"] = "notification"
 
 ARGUMENT_VALUES = {"int": "4242", "str": "abc-123", "path": "1", "drf_format_suffix": ".json"}
 
@@ -448,6 +458,9 @@ def _objects_of(tenant) -> dict:
         "member": tenant["members"][Role.CASEWORKER],
         "invitation": invitation,
         "api_token": api_token,
+        "notification": notification_for(
+            tenant["org"], tenant["members"][Role.ADMIN], subject="Secret-B"
+        ),
         **_housing_of(tenant, actor, admitted),
         **_placements_of(tenant),
     }
@@ -534,6 +547,7 @@ def test_each_role_of_a_gets_404_for_every_object_of_b(client, two_tenants, role
         assert note_b.acknowledged_at is None and note_b.summary == "Compte rendu Secret-B"
         assert Mentorship.objects.get(pk=objects_b["mentorship"].pk).status == "active"
         assert not Nudge.objects.exists()
+        assert Notification.objects.get(pk=objects_b["notification"].pk).read_at is None
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ variables (documented in .env.example). See thrasos/env.py for how they are read
 from pathlib import Path
 
 import pghistory
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "thrasos.audit",
     "thrasos.apitokens",
     "thrasos.privacy",
+    "thrasos.notifications",
     "beneficiaries",
     "sessions.apps.PreparationSessionsConfig",
     "placements",
@@ -144,8 +146,27 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "thrasos.core.tasks.record_heartbeat", "schedule": 60.0},
     # SPEC §5.8: records inactive for 2 years anonymised, access logs kept 12 months.
-    "privacy-retention": {"task": "thrasos.privacy.tasks.retention_sweep", "schedule": 86_400.0},
-    "privacy-access-log": {"task": "thrasos.privacy.tasks.access_log_sweep", "schedule": 86_400.0},
+    "privacy-retention": {
+        "task": "thrasos.privacy.tasks.retention_sweep",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "privacy-access-log": {
+        "task": "thrasos.privacy.tasks.access_log_sweep",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # Reminders and notifications (Europe/Paris times; README "Reminders").
+    "reminders-sweep": {
+        "task": "thrasos.notifications.tasks.reminders_sweep",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "digests-sweep": {
+        "task": "thrasos.notifications.tasks.digests_sweep",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "deliveries-dispatch": {
+        "task": "thrasos.notifications.tasks.deliveries_dispatch",
+        "schedule": 60.0,
+    },
 }
 
 # --- authentication (django-allauth: e-mail login, no public sign-up, MFA) ------
@@ -335,4 +356,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.string("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint reports each step of every PDF at INFO ("Step 2 - Fetching
+    # and parsing CSS…"): only its warnings are worth a line.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("", include("thrasos.accounts.urls")),
     path("compte/jetons-api/", include("thrasos.apitokens.urls")),
+    path("notifications/", include("thrasos.notifications.urls")),
     path("compte/", include("allauth.urls")),
     path("beneficiaires/", include("beneficiaries.urls")),
     path("sessions/", include("sessions.urls")),

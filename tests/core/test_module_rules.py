@@ -28,6 +28,8 @@ NOT_TRACKED = {
     "privacy.HistoryScrub": "written only by the database function privacy_scrub_history",
     "privacy.RetentionRun": "the report of one periodic task run",
     "privacy.SubjectAccessExport": "a generated file; its generation and downloads are logged",
+    "notifications.Notification": "computed reminders, re-creatable; read state is not history",
+    "notifications.Delivery": "the e-mail outbox: its own status and attempts are the record",
 }
 
 

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 # Session, user, tenant settings, membership, messages… then the page's own reads;
 # the same with more units, places and occupancies.
-UNIT_LIST_QUERIES = 11
-BOARD_QUERIES = 13
+# And the bell: the unread notifications count.
+UNIT_LIST_QUERIES = 12
+BOARD_QUERIES = 14
 
 
 @pytest.fixture

@@ -126,7 +126,7 @@ def test_another_organisations_partner_is_404(cw, two_tenants):
     assert "Secret-B" not in cw.get(reverse("placements:index")).content.decode()
 
 
-DIRECTORY_QUERIES = 11
+DIRECTORY_QUERIES = 12  # and the bell: the unread notifications count
 
 
 def test_directory_query_count_is_pinned(cw, a, django_assert_num_queries):
@@ -272,7 +272,7 @@ def test_case_file_query_count_does_not_grow_with_contracts(cw, a, partners):
     assert len(three) == len(one)
 
 
-CONTRACTS_QUERIES = 17  # the page, then its people, territories, employers, training organisations
+CONTRACTS_QUERIES = 18  # the bell, the page, then its people, territories, employers, training organisations
 
 
 def test_contracts_list_filters_scope_and_query_count(cw, a, partners, django_assert_num_queries):

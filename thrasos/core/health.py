@@ -1,9 +1,10 @@
 """/healthz: is this instance able to serve? Checks PostgreSQL and Redis.
 
 Anyone gets the verdict ("ok" / "unavailable", 200 / 503): load balancers and
-uptime monitors need nothing more. What was checked and why it failed, and the
-worker's last heartbeat, go only to platform operators and to requests made
-from the machine itself (the container healthcheck, an operator's curl)."""
+uptime monitors need nothing more. What was checked and why it failed, the
+worker's last heartbeat and the last successful run of each periodic task go
+only to platform operators and to requests made from the machine itself (the
+container healthcheck, an operator's curl)."""
 
 import ipaddress
 
@@ -64,6 +65,30 @@ def _worker_info(database_ok: bool) -> dict:
     }
 
 
+# The heartbeat each periodic task records on success, when not its beat name.
+HEARTBEAT_OF = {"worker-heartbeat": "worker"}
+
+
+def _periodic_info(database_ok: bool) -> dict:
+    """The last successful run of each task of the beat schedule (one query)."""
+    names = {task: HEARTBEAT_OF.get(task, task) for task in settings.CELERY_BEAT_SCHEDULE}
+    seen = {}
+    if database_ok:
+        seen = dict(
+            ServiceHeartbeat.objects.filter(name__in=names.values()).values_list(
+                "name", "last_seen"
+            )
+        )
+    now = timezone.now()
+    return {
+        task: {
+            "last_success": seen[name].isoformat() if name in seen else None,
+            "age_seconds": int((now - seen[name]).total_seconds()) if name in seen else None,
+        }
+        for task, name in sorted(names.items())
+    }
+
+
 def _from_this_machine(request: HttpRequest) -> bool:
     """REMOTE_ADDR is the peer of the connection, set by the server, not by
     the client; a forwarded request is not local even from the loopback."""
@@ -94,4 +119,5 @@ def healthz(request):
         }
         # Informational: a stale worker does not make the web tier unhealthy.
         body["worker"] = _worker_info(database_ok)
+        body["periodic_tasks"] = _periodic_info(database_ok)
     return JsonResponse(body, status=200 if healthy else 503)
