@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "thrasos.accounts",
     "thrasos.audit",
     "thrasos.apitokens",
+    "thrasos.reports",
     "beneficiaries",
     "sessions.apps.PreparationSessionsConfig",
     "placements",
