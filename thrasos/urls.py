@@ -21,6 +21,7 @@ urlpatterns = [
     path("alternance/", include("placements.urls")),
     path("logement/", include("housing.urls")),
     path("parrainage/", include("mentoring.urls")),
+    path("rapports/", include("thrasos.reports.urls")),
     path("api/", include("thrasos.api")),
     path("plateforme/admin/", admin.site.urls),
 ]

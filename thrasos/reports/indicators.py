@@ -206,6 +206,19 @@ def _follow_up(months: int, condition: str) -> str:
     )
 
 
+# The people of the scope followed during the period (alias b): their pathway
+# was under way on at least one day of it.
+FOLLOWED = (
+    "b.organisation_id = %(org)s"
+    " AND b.id IN ({people}) AND (EXISTS (SELECT 1 FROM beneficiaries_pathwaytransition t"
+    " WHERE t.organisation_id = %(org)s AND t.beneficiary_id = b.id"
+    f" AND t.to_state IN {_in(ACTIVE_STATES)}"
+    f" AND {_local('t.at')} BETWEEN %(start)s AND %(end)s)"
+    " OR (SELECT t.to_state FROM beneficiaries_pathwaytransition t"
+    " WHERE t.organisation_id = %(org)s AND t.beneficiary_id = b.id"
+    f" AND {_local('t.at')} < %(start)s ORDER BY t.at DESC, t.id DESC LIMIT 1)"
+    f" IN {_in(ACTIVE_STATES)})"
+)
 _DURABLE = f"employment IN {_in(DURABLE_EMPLOYMENT)}"
 _AUTONOMOUS = f"housing IN {_in(AUTONOMOUS_HOUSING)}"
 _HOURS = "EXTRACT(EPOCH FROM (a.end_time - a.start_time)) / 3600.0"
@@ -234,15 +247,7 @@ INDICATORS: tuple[Indicator, ...] = (
         ),
         Unit.PEOPLE,
         Section.PATHWAY,
-        "SELECT count(*) FROM beneficiaries_beneficiary b WHERE b.organisation_id = %(org)s"
-        " AND b.id IN ({people}) AND (EXISTS (SELECT 1 FROM beneficiaries_pathwaytransition t"
-        " WHERE t.organisation_id = %(org)s AND t.beneficiary_id = b.id"
-        f" AND t.to_state IN {_in(ACTIVE_STATES)}"
-        f" AND {_local('t.at')} BETWEEN %(start)s AND %(end)s)"
-        " OR (SELECT t.to_state FROM beneficiaries_pathwaytransition t"
-        " WHERE t.organisation_id = %(org)s AND t.beneficiary_id = b.id"
-        f" AND {_local('t.at')} < %(start)s ORDER BY t.at DESC, t.id DESC LIMIT 1)"
-        f" IN {_in(ACTIVE_STATES)})",
+        f"SELECT count(*) FROM beneficiaries_beneficiary b WHERE {FOLLOWED}",
     ),
     Indicator(
         "referred",
@@ -689,7 +694,7 @@ HEADLINE = (
 )
 
 
-def _expand(sql: str, scope_kind: str) -> str:
+def expand(sql: str, scope_kind: str) -> str:
     return sql.format(
         people=PEOPLE_SQL[scope_kind],
         sessions=SESSIONS_SQL[scope_kind],
@@ -735,7 +740,7 @@ def compute(
     values: dict[str, Decimal | int | None] = {i.code: None for i in chosen}
     if not applicable:
         return values
-    columns = ", ".join(f"({_expand(i.sql, scope_kind)}) AS {i.code}" for i in applicable)
+    columns = ", ".join(f"({expand(i.sql, scope_kind)}) AS {i.code}" for i in applicable)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {columns}",
