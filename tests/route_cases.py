@@ -123,7 +123,28 @@ def world(a: dict) -> dict:
         **_housing(a, actor, people[0]),
         **placements_world(org, territory, actor),
         **_mentoring_world(a, actor),
+        "report": ready_report(org, a["members"][Role.MANAGER].user, "Organisation A"),
     }
+
+
+def ready_report(org, actor, label: str):
+    """An activity report already generated (thrasos/reports)."""
+    from thrasos.reports.models import ReportFile, ReportRequest
+
+    with tenant_context(org):
+        report = ReportRequest.objects.create(
+            requested_by=actor,
+            scope_kind="organisation",
+            scope_label=label,
+            period_start=datetime.date(2026, 1, 1),
+            period_end=datetime.date(2026, 6, 30),
+            as_of=datetime.date(2026, 7, 1),
+            status="ready",
+            digest="0" * 64,
+            pages=1,
+        )
+        ReportFile.objects.create(report=report, content=PDF, size=len(PDF))
+    return report
 
 
 def _housing(a: dict, actor, person) -> dict:
@@ -268,6 +289,9 @@ OBJECT_OF = {
     "mentoring-alert-acknowledge": "mentoring_alert",
     "my-mentorship-detail": "pair",
     "my-mentorship-notes": "pair",
+    "reports:status": "report",
+    "reports:download": "report",
+    "report-detail": "report",
 }
 
 
@@ -285,6 +309,8 @@ def url(name: str, w: dict, role: str) -> str:
         return reverse(name, kwargs={"pk": w["person"].pk, "document_pk": w["document"].pk})
     if name in OBJECT_OF:
         return reverse(name, kwargs={"pk": w[OBJECT_OF[name]].pk})
+    if name == "reports:export":
+        return reverse(name, kwargs={"kind": "xlsx"})
     return reverse(name)
 
 
@@ -325,6 +351,8 @@ def _form(w: dict, name: str) -> dict:
     """Bodies of the page (and htmx) forms."""
     today = timezone.localdate().isoformat()
     match name:
+        case "reports:index":
+            return {"start": "2026-01-01", "end": "2026-06-30", "scope": "organisation"}
         case "territory_create" | "territory_edit":
             return {"name": "Territoire Nouveau", "region": "84", "departement": "69"}
         case "member_edit":
@@ -456,6 +484,8 @@ def _api(w: dict, name: str, method: str):
     """JSON bodies of the API's writes (None: multipart)."""
     today = timezone.localdate().isoformat()
     match (name, method):
+        case ("report-list", "post"):
+            return {"start": "2026-01-01", "end": "2026-06-30", "scope": "organisation"}
         case ("beneficiary-list", "post"):
             return {**_person_fields(w), "current_territory": w["territory"].pk}
         case ("beneficiary-detail", "put"):
@@ -562,6 +592,7 @@ def request_kwargs(name: str, method: str, w: dict) -> dict:
             "mentorship-",
             "mentoring-",
             "my-mentorship-",
+            "report-",
         )
     ):
         body = _api(w, name, method)

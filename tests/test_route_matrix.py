@@ -83,6 +83,7 @@ HOUSING_FIGURES = HOUSING | {Role.MANAGER}
 PLACEMENTS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 VOLUNTEERS = frozenset({Role.VOLUNTEER})
 MENTORING_SUPERVISORS = CASE_FILES
+REPORTS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.MANAGER})
 
 
 def _read(roles):
@@ -119,6 +120,7 @@ ALLOWED = {
     "beneficiaries:index": _read(CASE_FILES),
     "beneficiaries:create": _form(CASE_FILES),
     "beneficiaries:export": _read(CASE_FILES),
+    "beneficiaries:export_xlsx": _read(CASE_FILES),
     "beneficiaries:detail": _read(CASE_FILES),
     "beneficiaries:edit": _form(CASE_FILES),
     "beneficiaries:transition": _write(CASE_FILES),
@@ -200,6 +202,7 @@ ALLOWED = {
     "placements:training_edit": _form(PLACEMENTS),
     "placements:contracts": _read(PLACEMENTS),
     "placements:contracts_export": _read(PLACEMENTS),
+    "placements:contracts_export_xlsx": _read(PLACEMENTS),
     "placements:project_create": _form(PLACEMENTS),
     "placements:project_edit": _form(PLACEMENTS),
     "placements:project_validate": _write(PLACEMENTS),
@@ -249,6 +252,14 @@ ALLOWED = {
     "my-mentorship-list": _read(VOLUNTEERS),
     "my-mentorship-detail": _read(VOLUNTEERS),
     "my-mentorship-notes": _form(VOLUNTEERS),
+    "reports:index": _form(REPORTS),
+    "reports:indicators": _read(REPORTS),
+    "reports:export": _read(REPORTS),
+    "reports:status": _read(REPORTS),
+    "reports:download": _read(REPORTS),
+    "indicator-list": _read(REPORTS),
+    "report-list": _form(REPORTS),
+    "report-detail": _read(REPORTS),
 }
 TENANT = set(ALLOWED)
 # Tenant pages about one object: which object of organisation B to ask for
@@ -283,6 +294,7 @@ _KIND = {
     "mentoring_note": "mentoring_note",
     "mentoring_alert": "mentoring_note",
     "volunteer_profile": "volunteer_profile",
+    "report": "report",
 }
 TENANT_OBJECT_ROUTES = {name: _KIND[key] for name, key in route_cases.OBJECT_OF.items()}
 TENANT_OBJECT_ROUTES["api_token_revoke"] = "api_token"
@@ -425,6 +437,9 @@ def _objects_of(tenant) -> dict:
         "api_token": api_token,
         **_housing_of(tenant, actor, admitted),
         **_placements_of(tenant),
+        "report": route_cases.ready_report(
+            tenant["org"], tenant["members"][Role.MANAGER].user, "Rapport Secret-B"
+        ),
     }
 
 

@@ -24,7 +24,7 @@ NOT_TRACKED = {
     "audit.AccessLog": "the access log is itself an append-only record",
     "beneficiaries.PathwayTransition": "append-only: each row is a dated event of the pathway",
     "beneficiaries.TerritoryMove": "append-only: each row is a dated territory move",
-    "reports.ReportFile": "the generated PDF's bytes; its request (reports.ReportRequest) is tracked",
+    "reports.ReportFile": "a generated PDF's bytes; its request (ReportRequest) is tracked",
 }
 
 

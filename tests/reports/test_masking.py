@@ -37,10 +37,25 @@ def test_indicators_mask_people_counts_and_rates_over_few_people_not_events():
         "mentoring_notes": 2,
         "mentoring_hours": Decimal("1.5"),
     }
-    assert mask_indicators({"exits": 8, "positive_exit_rate": Decimal("25.0")}) == {
-        "exits": 8,
-        "positive_exit_rate": Decimal("25.0"),
-    }
+    assert mask_indicators(
+        {"exits": 12, "positive_exits": 6, "positive_exit_rate": Decimal("50.0")}
+    ) == {"exits": 12, "positive_exits": 6, "positive_exit_rate": Decimal("50.0")}
+
+
+def test_a_rate_whose_count_of_people_is_hidden_is_hidden():
+    # 4 positive exits of 8: "< 5" and 50 % would give 4 back.
+    shown = mask_indicators(
+        {"exits": 8, "positive_exits": 4, "positive_exit_rate": Decimal("50.0")}
+    )
+    assert shown == {"exits": 8, "positive_exits": MASK, "positive_exit_rate": MASK}
+
+
+def test_a_part_whose_rest_is_small_is_hidden():
+    # 9 exits, 7 to durable employment: 2 did not, which 9 - 7 would tell.
+    shown = mask_indicators({"exits": 9, "exits_durable_employment": 7, "positive_exits": 0})
+    assert shown == {"exits": 9, "exits_durable_employment": SECONDARY, "positive_exits": 0}
+    shown = mask_indicators({"exits": 10, "exits_durable_employment": 10, "positive_exits": 5})
+    assert shown == {"exits": 10, "exits_durable_employment": 10, "positive_exits": 5}
 
 
 def test_one_masked_cell_hides_the_smallest_other_cell():

@@ -7,3 +7,10 @@ class ReportsConfig(AppConfig):
 
     name = "thrasos.reports"
     label = "reports"
+
+    def ready(self) -> None:
+        from thrasos.core import registry
+        from thrasos.reports import api
+
+        registry.register_api("indicateurs", api.IndicatorViewSet, basename="indicator")
+        registry.register_api("rapports", api.ReportRequestViewSet, basename="report")

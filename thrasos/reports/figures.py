@@ -24,7 +24,7 @@ from thrasos.reports.indicators import (
     expand,
     parameters,
 )
-from thrasos.reports.masking import Group, mask_count, suppress_table
+from thrasos.reports.masking import Group, mask_count, mask_part, suppress_table
 
 
 @dataclass(frozen=True)
@@ -195,8 +195,8 @@ MOMENTS = ((0, _("At exit")), (6, _("6 months after exit")), (12, _("12 months a
 
 def outcomes(query: Query) -> Table:
     """Employment and housing at exit (exits of the period) and at 6 and 12
-    months (follow-ups observed during the period). Each outcome and its
-    complement add up to the row's total: they are suppressed as a pair."""
+    months (follow-ups observed during the period). Each outcome is a part of
+    the row's total: hidden when the rest is 1 to 4 (as the indicators)."""
     found = {row[0]: row[1:] for row in query.run(OUTCOMES_SQL)}
     table = Table(
         title=str(_("Outcomes at exit, 6 and 12 months")),
@@ -206,8 +206,7 @@ def outcomes(query: Query) -> Table:
         total, durable, autonomous, positive = found.get(months, (0, 0, 0, 0))
         cells = [mask_count(total)]
         for count in (durable, autonomous, positive):
-            pair, _t = Group({"yes": count, "no": total - count}, total=total).published()
-            cells.append(pair["yes"])
+            cells.append(mask_part(count, total))
         table.rows.append((str(label), cells))
     table.raw = found
     return table

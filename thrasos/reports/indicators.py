@@ -94,6 +94,12 @@ class Indicator:
     # rate is masked when that base is (1 to 4 people).
     base: str | None = None
     scopes: tuple[str, ...] = Scope.KINDS
+    # A rate's count of people on top (hidden when that count is).
+    numerator: str | None = None
+    # A count of people that is a part of another (durable exits of the
+    # exits): the rest (whole - part) is a count of people too, hidden
+    # below 5 by hiding the part (secondary suppression).
+    part_of: str | None = None
 
     @property
     def masked_unit(self) -> bool:
@@ -488,6 +494,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Unit.PEOPLE,
         Section.EXITS,
         _exited_with("b.exit_" + _DURABLE),
+        part_of="exits",
     ),
     Indicator(
         "exits_autonomous_housing",
@@ -496,6 +503,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Unit.PEOPLE,
         Section.EXITS,
         _exited_with("b.exit_" + _AUTONOMOUS),
+        part_of="exits",
     ),
     Indicator(
         "positive_exits",
@@ -504,6 +512,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Unit.PEOPLE,
         Section.EXITS,
         _exited_with(f"b.exit_{_DURABLE} AND b.exit_{_AUTONOMOUS}"),
+        part_of="exits",
     ),
     Indicator(
         "positive_exit_rate",
@@ -521,6 +530,7 @@ INDICATORS: tuple[Indicator, ...] = (
         " WHERE t.organisation_id = %(org)s AND t.beneficiary_id = b.id"
         f" AND t.to_state = 'exited' AND {_local('t.at')} BETWEEN %(start)s AND %(end)s)",
         base="exits",
+        numerator="positive_exits",
     ),
     Indicator(
         "follow_ups_6",
@@ -540,6 +550,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Unit.PEOPLE,
         Section.EXITS,
         _follow_up(6, "f." + _DURABLE),
+        part_of="follow_ups_6",
     ),
     Indicator(
         "positive_6",
@@ -551,6 +562,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Unit.PEOPLE,
         Section.EXITS,
         _follow_up(6, f"f.{_DURABLE} AND f.{_AUTONOMOUS}"),
+        part_of="follow_ups_6",
     ),
     Indicator(
         "follow_ups_12",
@@ -570,6 +582,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Unit.PEOPLE,
         Section.EXITS,
         _follow_up(12, "f." + _DURABLE),
+        part_of="follow_ups_12",
     ),
     Indicator(
         "positive_12",
@@ -581,6 +594,7 @@ INDICATORS: tuple[Indicator, ...] = (
         Unit.PEOPLE,
         Section.EXITS,
         _follow_up(12, f"f.{_DURABLE} AND f.{_AUTONOMOUS}"),
+        part_of="follow_ups_12",
     ),
     # --- housing
     Indicator(

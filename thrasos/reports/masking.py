@@ -4,7 +4,10 @@ The rule, stated in the report and on the managers' pages (RULE):
 - a count of 1 to 4 people is shown as "< 5" (primary suppression); 0 is
   shown, as are counts of events (notes, hours) that name no one;
 - a rate or an average is hidden when the people it is computed over are
-  1 to 4;
+  1 to 4, or when the count of people on top of it is hidden;
+- a count that is part of another (exits to durable employment, of the
+  exits) is hidden ("s") when the rest (the exits not in durable
+  employment) is 1 to 4: the rest could be worked out from the two;
 - in a set of figures that add up to a total a reader can see (the age
   bands of the people followed, a column of the funnel per session and its
   total), one hidden cell could be recomputed from the others: a second
@@ -43,21 +46,47 @@ def mask_count(value):
     return MASK if is_small(value) else value
 
 
+def mask_part(part: int, whole: int):
+    """A count of people that is part of a published whole."""
+    if is_small(part):
+        return MASK
+    if is_small(whole - part):
+        return SECONDARY
+    return part
+
+
+def _needed(values: dict, code: str, other: str):
+    if other not in values:
+        raise ValueError(f"{code} is published with {other}")
+    return values[other]
+
+
 def mask_indicators(values: dict) -> dict:
     """The figures of thrasos.reports.indicators.compute() as they may be
-    published: counts of people of 1 to 4, and rates over them, masked."""
+    published: counts of people of 1 to 4 masked, parts whose rest is 1 to 4
+    hidden, rates over hidden counts hidden."""
     shown = {}
     for code, value in values.items():
         indicator = BY_CODE[code]
         if indicator.unit == Unit.PEOPLE:
-            shown[code] = mask_count(value)
-        elif indicator.base is not None:
-            base = values.get(indicator.base)
-            if base is None and indicator.base not in values:
-                raise ValueError(f"{code} is published with its base {indicator.base}")
-            shown[code] = MASK if is_small(base) else value
+            whole = _needed(values, code, indicator.part_of) if indicator.part_of else None
+            if whole is not None and value is not None:
+                shown[code] = mask_part(value, whole)
+            else:
+                shown[code] = mask_count(value)
         else:
             shown[code] = value
+    for code in values:
+        indicator = BY_CODE[code]
+        if indicator.unit == Unit.PEOPLE:
+            continue
+        if (indicator.base is not None and is_small(_needed(values, code, indicator.base))) or (
+            indicator.numerator is not None
+            and isinstance(
+                shown.get(indicator.numerator, _needed(values, code, indicator.numerator)), str
+            )
+        ):
+            shown[code] = MASK
     return shown
 
 
