@@ -17,3 +17,4 @@ export DJANGO_STATIC_ROOT="$LOCAL/staticfiles-test" DJANGO_STATIC_COMPRESS=false
 "$PY" manage.py collectstatic --no-input -v 0
 "$PY" bench/beneficiaries.py
 "$PY" bench/sessions.py
+"$PY" bench/reports.py

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 from dataclasses import dataclass
 
 import matplotlib
@@ -82,7 +83,11 @@ def stages_chart(table: Table) -> Chart:
     axes = figure.subplots()
     months = [label for label, _cells in table.rows]
     for index, stage in enumerate(table.columns):
-        values = [_number(cells[index]) for _label, cells in table.rows]
+        # A hidden figure is a gap in its line, not a fall to zero.
+        values = [
+            float(cells[index]) if isinstance(cells[index], int | float) else math.nan
+            for _label, cells in table.rows
+        ]
         axes.plot(months, values, marker="o", color=PALETTE[index % len(PALETTE)], label=stage)
     axes.set_ylabel("Personnes")
     axes.set_ylim(bottom=0)
