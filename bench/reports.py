@@ -101,7 +101,7 @@ def build(organisation, actor) -> None:
             capacity=60,
             status="closed",
             planned_fle_hours=120,
-        )  # fmt: skip
+        )
         for n, start in enumerate(
             [datetime.date(YEAR, 1, 13), datetime.date(YEAR, 5, 5), datetime.date(YEAR, 9, 8)]
         )
@@ -115,7 +115,7 @@ def build(organisation, actor) -> None:
                 date=s.start_date + datetime.timedelta(days=k * 2),
                 start_time=datetime.time(9),
                 end_time=datetime.time(12),
-            )  # fmt: skip
+            )
             for k in range(30)
         )
         for s in sessions
@@ -141,7 +141,7 @@ def build(organisation, actor) -> None:
                     ended_on=session.end_date,
                     dropout_reason="personal" if dropped else "",
                     created_by=actor,
-                )  # fmt: skip
+                )
             )
             if dropped:
                 path.append(("withdrawn", session.end_date))
@@ -167,7 +167,7 @@ def build(organisation, actor) -> None:
                             status="broken" if broken else "in_progress",
                             broken_on=signed + datetime.timedelta(days=60) if broken else None,
                             broken_by="employer" if broken else "",
-                        )  # fmt: skip
+                        )
                     )
         elif rng.random() < 0.2:
             path.append(("not_admitted", day + datetime.timedelta(days=10)))
@@ -180,7 +180,7 @@ def build(organisation, actor) -> None:
                     to_state=state,
                     actor=actor,
                     at=_at(when),
-                )  # fmt: skip
+                )
             )
             previous = state
         person.state = previous
@@ -193,7 +193,7 @@ def build(organisation, actor) -> None:
                 to_state="exited",
                 actor=actor,
                 at=_at(datetime.date(YEAR, 6, 1)),
-            )  # fmt: skip
+            )
         )
         person.state = "exited"
         person.exit_employment = rng.choice(["cdi", "cdd_6_plus", "job_seeking"])
@@ -207,7 +207,7 @@ def build(organisation, actor) -> None:
                 method="phone",
                 employment=person.exit_employment,
                 housing=person.exit_housing,
-            )  # fmt: skip
+            )
         )
     PathwayTransition.objects.bulk_create(transitions, batch_size=2000)
     Beneficiary.objects.bulk_update(people, ["state", "exit_employment", "exit_housing"])
@@ -222,16 +222,21 @@ def build(organisation, actor) -> None:
             )
             for e in enrolments
             for a in activities[e.session_id]
-        ],  # fmt: skip
+        ],
         batch_size=2000,
     )
     AlternanceContract.objects.bulk_create(contracts)
     FollowUp.objects.bulk_create(follow_ups)
     unit = HousingUnit.objects.create(
-        territory=territories[0], name="Colocation Banc", address="1 rue", city="Bordeaux",
-        departement="33", kind="shared_flat", landlord_kind="social",
+        territory=territories[0],
+        name="Colocation Banc",
+        address="1 rue",
+        city="Bordeaux",
+        departement="33",
+        kind="shared_flat",
+        landlord_kind="social",
         opened_on=datetime.date(YEAR - 1, 1, 1),
-    )  # fmt: skip
+    )
     places = Place.objects.bulk_create(Place(unit=unit, label=f"Chambre {n}") for n in range(40))
     Occupancy.objects.bulk_create(
         Occupancy(
@@ -241,7 +246,7 @@ def build(organisation, actor) -> None:
             planned_end_date=c.start_date + datetime.timedelta(days=200),
             stay_started_on=c.start_date,
             created_by=actor,
-        )  # fmt: skip
+        )
         for n, c in enumerate(contracts[:40])
     )
     volunteer = Membership.objects.filter(role=Role.VOLUNTEER).first()
@@ -255,7 +260,7 @@ def build(organisation, actor) -> None:
                 beneficiary=p,
                 started_on=datetime.date(YEAR, 3, 1),
                 created_by=actor,
-            )  # fmt: skip
+            )
             for p in people[:60]
         )
         MentoringNote.objects.bulk_create(
@@ -267,7 +272,7 @@ def build(organisation, actor) -> None:
                 kind="meeting",
                 topics=["housing"],
                 summary="Rencontre",
-            )  # fmt: skip
+            )
             for m in pairs
             for k in range(8)
         )
@@ -338,10 +343,14 @@ def one_report(organisation_id: int, user_id: int, runs: int) -> dict:
     for _ in range(runs):
         with tenant_context(organisation_id):
             report = report_request_create(
-                actor=User.objects.get(pk=user_id), organisation_id=organisation_id,
-                scope_kind="organisation", scope_id=None, scope_label="Banc",
-                period=Period(*PERIOD), today=datetime.date(YEAR + 1, 3, 1),
-            )  # fmt: skip
+                actor=User.objects.get(pk=user_id),
+                organisation_id=organisation_id,
+                scope_kind="organisation",
+                scope_id=None,
+                scope_label="Banc",
+                period=Period(*PERIOD),
+                today=datetime.date(YEAR + 1, 3, 1),
+            )
         started = time.perf_counter()
         for task in (tasks.report_generate, tasks.report_compute, tasks.report_render):
             task.apply(args=[report.pk], kwargs={"organisation_id": organisation_id}, throw=True)
@@ -363,8 +372,9 @@ def one_report(organisation_id: int, user_id: int, runs: int) -> dict:
         from weasyprint import HTML
 
         html = template.render(context)
-        document = HTML(string=html, base_url=pdf.STATIC_PREFIX,
-                        url_fetcher=pdf.StaticOnlyFetcher()).render()  # fmt: skip
+        document = HTML(
+            string=html, base_url=pdf.STATIC_PREFIX, url_fetcher=pdf.StaticOnlyFetcher()
+        ).render()
         document.write_pdf()
         plain_times.append(time.perf_counter() - started)
         plain_pages = len(document.pages)
@@ -380,10 +390,12 @@ def one_report(organisation_id: int, user_id: int, runs: int) -> dict:
 
 def report_benchmark(organisation, user) -> None:
     runs = int(os.environ.get("BENCH_REPORT_RUNS", "4"))
-    child = subprocess.run(
+    child = subprocess.run(  # noqa: S603  (this very script, a fixed command)
         [sys.executable, __file__, "--one-report", str(organisation.pk), str(user.pk), str(runs)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     result = json.loads(child.stdout.strip().splitlines()[-1])
     cold, warm = result["times"][0], statistics.median(result["times"][1:] or result["times"])
     plain = statistics.median(result["plain_times"])
