@@ -9,6 +9,7 @@ import datetime
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -75,6 +76,13 @@ class IndicatorSetSerializer(serializers.Serializer):
     indicators = IndicatorSerializer(many=True)
 
 
+class OneObjectSchema(AutoSchema):
+    """The indicators' list action answers one object (a set of figures)."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class IndicatorViewSet(viewsets.GenericViewSet):
     """The programme's indicators for a scope and a period: published
     figures only (counts of 1 to 4 people masked as "< 5")."""
@@ -82,6 +90,7 @@ class IndicatorViewSet(viewsets.GenericViewSet):
     gate = Gate(read=permissions.can_view_indicators)
     serializer_class = IndicatorSetSerializer
     pagination_class = None
+    schema = OneObjectSchema()
 
     @extend_schema(
         parameters=[
