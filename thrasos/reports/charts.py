@@ -58,13 +58,15 @@ def _number(value) -> float:
 
 def _svg(figure: Figure) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    # Fixed margins (set per chart): a "tight" box costs a second drawing.
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 
 
 def funnel_chart(table: Table, totals: list) -> Chart:
     """Horizontal bars, first step on top: the whole cohort of the period."""
     figure = Figure(figsize=(6.4, 3.0))
+    figure.subplots_adjust(left=0.3, right=0.95, top=0.95, bottom=0.17)
     axes = figure.subplots()
     labels = table.columns
     values = [_number(v) for v in totals]
@@ -80,15 +82,18 @@ def funnel_chart(table: Table, totals: list) -> Chart:
 def stages_chart(table: Table) -> Chart:
     """One line per stage, month by month."""
     figure = Figure(figsize=(6.4, 3.0))
+    figure.subplots_adjust(left=0.09, right=0.68, top=0.95, bottom=0.2)
     axes = figure.subplots()
     months = [label for label, _cells in table.rows]
+    positions = list(range(len(months)))
     for index, stage in enumerate(table.columns):
         # A hidden figure is a gap in its line, not a fall to zero.
         values = [
             float(cells[index]) if isinstance(cells[index], int | float) else math.nan
             for _label, cells in table.rows
         ]
-        axes.plot(months, values, marker="o", color=PALETTE[index % len(PALETTE)], label=stage)
+        axes.plot(positions, values, marker="o", color=PALETTE[index % len(PALETTE)], label=stage)
+    axes.set_xticks(positions, months)
     axes.set_ylabel("Personnes")
     axes.set_ylim(bottom=0)
     axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
@@ -100,6 +105,7 @@ def outcomes_chart(table: Table) -> Chart:
     """Grouped bars: durable employment, autonomous housing and positive
     situations at exit, 6 and 12 months."""
     figure = Figure(figsize=(6.4, 3.0))
+    figure.subplots_adjust(left=0.09, right=0.7, top=0.93, bottom=0.12)
     axes = figure.subplots()
     series = table.columns[1:]
     width = 0.8 / len(series)
