@@ -321,7 +321,8 @@ def ensure_organisation():
 PLAIN = """{% extends "pdf/base.html" %}
 {% block title %}Document simple{% endblock %}
 {% block header %}Document simple{% endblock %}
-{% block content %}{% for page in pages %}<section{% if not forloop.first %} class="page-break"{% endif %}>
+{% block content %}{% for page in pages %}
+<section{% if not forloop.first %} class="page-break"{% endif %}>
 <h2>Page {{ page }}</h2>{% for p in paragraphs %}<p>{{ p }}</p>{% endfor %}
 <table>{% for r in rows %}<tr><th>Ligne {{ r }}</th><td>{{ r }}</td><td>{{ page }}</td></tr>
 {% endfor %}</table></section>{% endfor %}{% endblock %}"""
