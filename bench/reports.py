@@ -419,13 +419,9 @@ def dashboard_benchmark() -> None:
         return
     sizes = []
     for organisation in candidates:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('app.organisation_id', %s, false)", [str(organisation.pk)]
-            )
+        with tenant_context(organisation), connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM beneficiaries_beneficiary")
             sizes.append((cursor.fetchone()[0], organisation))
-            cursor.execute("SELECT set_config('app.organisation_id', '', false)")
     sizes.sort(key=lambda item: item[0])
     (small_count, small), (large_count, large) = sizes[0], sizes[-1]
     with connections["owner"].cursor() as cursor:
