@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import textwrap
 from dataclasses import dataclass
 
 import matplotlib
@@ -117,7 +118,7 @@ def outcomes_chart(table: Table) -> Chart:
         axes.bar_label(bars, labels=[_bar_label(v) for v in values], padding=2)
     axes.set_xticks(
         [row + width * (len(series) - 1) / 2 for row in range(len(table.rows))],
-        [label for label, _cells in table.rows],
+        [textwrap.fill(label, 14) for label, _cells in table.rows],
     )
     axes.set_ylabel("Personnes")
     axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
