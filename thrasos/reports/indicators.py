@@ -756,6 +756,10 @@ def compute(
         return values
     columns = ", ".join(f"({expand(i.sql, scope_kind)}) AS {i.code}" for i in applicable)
     with connection.cursor() as cursor:
+        # The statement is large and its estimated cost high: PostgreSQL's JIT
+        # then spends seconds compiling it (8.9 s against 0.5 s measured at
+        # 80,000 case files). Off for this transaction only.
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(
             f"SELECT {columns}",
             parameters(organisation_id, scope_kind, scope_id, period, today),
