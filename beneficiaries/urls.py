@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.beneficiary_list, name="index"),
     path("nouveau/", views.beneficiary_create, name="create"),
     path("export.csv", views.beneficiary_export, name="export"),
+    path("export.xlsx", views.beneficiary_export, {"kind": "xlsx"}, name="export_xlsx"),
     path("<int:pk>/", views.beneficiary_detail, name="detail"),
     path("<int:pk>/modifier/", views.beneficiary_edit, name="edit"),
     path("<int:pk>/parcours/", views.beneficiary_transition, name="transition"),

@@ -1,9 +1,6 @@
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +26,8 @@ from thrasos.audit.services import access_log_for_request, access_log_records
 from thrasos.core.exports import spreadsheet_safe
 from thrasos.core.forms import add_validation_error, form_status, submit
 from thrasos.core.gates import gate
+from thrasos.reports.exports import Sheet
+from thrasos.reports.exports import response as spreadsheet_response
 
 
 @gate(read=permissions.can_open_case_files)
@@ -121,9 +120,9 @@ def _export_value(beneficiary, field: str) -> str:
 
 
 @gate(read=permissions.can_export_case_files)
-def beneficiary_export(request):
+def beneficiary_export(request, kind: str = "csv"):
     """The filtered list as CSV (semicolons, UTF-8 with BOM: opens as is in
-    French spreadsheets). Each exported person gets an access-log row."""
+    French spreadsheets) or XLSX. Each exported person gets an access-log row."""
     queryset = selectors.beneficiaries_for(request.membership)
     form = ListFilterForm(
         request.GET or None,
@@ -150,23 +149,20 @@ def beneficiary_export(request):
         permissions.readable_fields(request.membership.role, Beneficiary.FIELD_SENSITIVITY)
     )
     fields = [f for f in EXPORT_FIELDS if f in readable]
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([str(Beneficiary._meta.get_field(f).verbose_name).capitalize() for f in fields])
-    for b in rows:
-        writer.writerow([spreadsheet_safe(_export_value(b, f)) for f in fields])
+    sheet = Sheet(
+        str(_("Case files")),
+        [str(Beneficiary._meta.get_field(f).verbose_name).capitalize() for f in fields],
+        [[spreadsheet_safe(_export_value(b, f)) for f in fields] for b in rows],
+    )
     access_log_records(
         actor=request.user,
         objects=rows,
         action=AccessAction.EXPORT,
-        detail=f"csv {request.GET.urlencode()}"[:255],
+        detail=f"{kind} {request.GET.urlencode()}"[:255],
         request_id=getattr(request, "request_id", ""),
     )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().strftime("%Y-%m-%d")
-    response["Content-Disposition"] = f'attachment; filename="beneficiaires-{stamp}.csv"'
-    return response
+    return spreadsheet_response([sheet], kind, f"beneficiaires-{stamp}")
 
 
 @gate(permissions.can_edit_case_files)

@@ -14,6 +14,12 @@ urlpatterns = [
     path("organismes/<int:pk>/modifier/", views.training_edit, name="training_edit"),
     path("contrats/", views.contract_list, name="contracts"),
     path("contrats/export.csv", views.contract_export, name="contracts_export"),
+    path(
+        "contrats/export.xlsx",
+        views.contract_export,
+        {"kind": "xlsx"},
+        name="contracts_export_xlsx",
+    ),
     path("personnes/<int:pk>/projet/", views.project_create, name="project_create"),
     path("projets/<int:pk>/modifier/", views.project_edit, name="project_edit"),
     path("projets/<int:pk>/valider/", views.project_validate, name="project_validate"),

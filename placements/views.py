@@ -1,9 +1,5 @@
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +13,8 @@ from thrasos.core.exports import spreadsheet_safe
 from thrasos.core.forms import add_validation_error, form_status, submit
 from thrasos.core.gates import gate
 from thrasos.core.pagination import keyset_page
+from thrasos.reports.exports import Sheet
+from thrasos.reports.exports import response as spreadsheet_response
 
 from . import selectors, services
 from .forms import (
@@ -292,9 +290,9 @@ def _export_value(contract, field: str):
 
 
 @gate(read=permissions.can_export_placements)
-def contract_export(request):
-    """The filtered contracts as CSV, with the fields the role may read; each
-    person exported gets an access-log row."""
+def contract_export(request, kind: str = "csv"):
+    """The filtered contracts as CSV or XLSX, with the fields the role may
+    read; each person exported gets an access-log row."""
     form, queryset = _filtered_contracts(request)
     if form.errors:
         messages.error(request, _("The filters are not valid: correct them, then export."))
@@ -307,25 +305,20 @@ def contract_export(request):
         permissions.readable_fields(request.membership.role, AlternanceContract.FIELD_SENSITIVITY)
     )
     fields = [f for f in EXPORT_FIELDS if f in readable]
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(
-        [str(AlternanceContract._meta.get_field(f).verbose_name).capitalize() for f in fields]
+    sheet = Sheet(
+        str(_("Contracts")),
+        [str(AlternanceContract._meta.get_field(f).verbose_name).capitalize() for f in fields],
+        [[spreadsheet_safe(_export_value(contract, f)) for f in fields] for contract in rows],
     )
-    for contract in rows:
-        writer.writerow([spreadsheet_safe(_export_value(contract, f)) for f in fields])
     access_log_records(
         actor=request.user,
         objects=[c.beneficiary for c in rows],
         action=AccessAction.EXPORT,
-        detail=f"contracts csv {request.GET.urlencode()}"[:255],
+        detail=f"contracts {kind} {request.GET.urlencode()}"[:255],
         request_id=getattr(request, "request_id", ""),
     )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().strftime("%Y-%m-%d")
-    response["Content-Disposition"] = f'attachment; filename="contrats-{stamp}.csv"'
-    return response
+    return spreadsheet_response([sheet], kind, f"contrats-{stamp}")
 
 
 # --- case-file actions (forms shown in the case file's section)

@@ -25,3 +25,4 @@ export DJANGO_STATIC_ROOT="$LOCAL/staticfiles-test" DJANGO_STATIC_COMPRESS=false
 "$PY" bench/housing.py
 "$PY" bench/modules.py
 "$PY" bench/notifications.py
+"$PY" bench/reports.py

@@ -130,7 +130,28 @@ def world(a: dict) -> dict:
         **placements_world(org, territory, actor),
         **_mentoring_world(a, actor),
         **_privacy_world(a, actor, person),
+        "report": ready_report(org, a["members"][Role.MANAGER].user, "Organisation A"),
     }
+
+
+def ready_report(org, actor, label: str):
+    """An activity report already generated (thrasos/reports)."""
+    from thrasos.reports.models import ReportFile, ReportRequest
+
+    with tenant_context(org):
+        report = ReportRequest.objects.create(
+            requested_by=actor,
+            scope_kind="organisation",
+            scope_label=label,
+            period_start=datetime.date(2026, 1, 1),
+            period_end=datetime.date(2026, 6, 30),
+            as_of=datetime.date(2026, 7, 1),
+            status="ready",
+            digest="0" * 64,
+            pages=1,
+        )
+        ReportFile.objects.create(report=report, content=PDF, size=len(PDF))
+    return report
 
 
 def _housing(a: dict, actor, person) -> dict:
@@ -300,6 +321,9 @@ OBJECT_OF = {
     "privacy:export_request": "person",
     "privacy:hold_add": "person",
     "privacy:anonymise": "person",
+    "reports:status": "report",
+    "reports:download": "report",
+    "report-detail": "report",
 }
 
 
@@ -321,6 +345,8 @@ def url(name: str, w: dict, role: str) -> str:
         return reverse(name, kwargs={"pk": w["person"].pk, "document_pk": w["document"].pk})
     if name in OBJECT_OF:
         return reverse(name, kwargs={"pk": w[OBJECT_OF[name]].pk})
+    if name == "reports:export":
+        return reverse(name, kwargs={"kind": "xlsx"})
     return reverse(name)
 
 
@@ -365,6 +391,8 @@ def _form(w: dict, name: str) -> dict:
             return {k.code: "digest" for k in notification_kinds()}
         case "notifications:options":
             return {"sessions.start_on_start_date": "on"}
+        case "reports:index":
+            return {"start": "2026-01-01", "end": "2026-06-30", "scope": "organisation"}
         case "territory_create" | "territory_edit":
             return {"name": "Territoire Nouveau", "region": "84", "departement": "69"}
         case "member_edit":
@@ -511,6 +539,8 @@ def _api(w: dict, name: str, method: str):
     """JSON bodies of the API's writes (None: multipart)."""
     today = timezone.localdate().isoformat()
     match (name, method):
+        case ("report-list", "post"):
+            return {"start": "2026-01-01", "end": "2026-06-30", "scope": "organisation"}
         case ("beneficiary-list", "post"):
             return {**_person_fields(w), "current_territory": w["territory"].pk}
         case ("beneficiary-detail", "put"):
@@ -620,6 +650,7 @@ def request_kwargs(name: str, method: str, w: dict) -> dict:
             "mentoring-",
             "my-mentorship-",
             "my-note-",
+            "report-",
         )
     ):
         body = _api(w, name, method)

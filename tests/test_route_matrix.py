@@ -86,6 +86,7 @@ PLACEMENTS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
 VOLUNTEERS = frozenset({Role.VOLUNTEER})
 MENTORING_SUPERVISORS = CASE_FILES
 PERSONAL_DATA = frozenset({Role.ADMIN, Role.COORDINATOR})
+REPORTS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.MANAGER})
 
 
 def _read(roles):
@@ -129,6 +130,7 @@ ALLOWED = {
     "beneficiaries:index": _read(CASE_FILES),
     "beneficiaries:create": _form(CASE_FILES),
     "beneficiaries:export": _read(CASE_FILES),
+    "beneficiaries:export_xlsx": _read(CASE_FILES),
     "beneficiaries:detail": _read(CASE_FILES),
     "beneficiaries:edit": _form(CASE_FILES),
     "beneficiaries:transition": _write(CASE_FILES),
@@ -214,6 +216,7 @@ ALLOWED = {
     "placements:training_edit": _form(PLACEMENTS),
     "placements:contracts": _read(PLACEMENTS),
     "placements:contracts_export": _read(PLACEMENTS),
+    "placements:contracts_export_xlsx": _read(PLACEMENTS),
     "placements:project_create": _form(PLACEMENTS),
     "placements:project_edit": _form(PLACEMENTS),
     "placements:project_validate": _write(PLACEMENTS),
@@ -279,6 +282,14 @@ ALLOWED = {
     "privacy:export_download": _read(PERSONAL_DATA),
     "privacy:hold_add": _write(PERSONAL_DATA),
     "privacy:anonymise": _form(ADMIN),
+    "reports:index": _form(REPORTS),
+    "reports:indicators": _read(REPORTS),
+    "reports:export": _read(REPORTS),
+    "reports:status": _read(REPORTS),
+    "reports:download": _read(REPORTS),
+    "indicator-list": _read(REPORTS),
+    "report-list": _form(REPORTS),
+    "report-detail": _read(REPORTS),
 }
 TENANT = set(ALLOWED)
 # Tenant pages about one object: which object of organisation B to ask for
@@ -316,6 +327,7 @@ _KIND = {
     "pl_sector": "pl_sector",
     "pl_level": "pl_level",
     "pl_opco": "pl_opco",
+    "report": "report",
 }
 TENANT_OBJECT_ROUTES = {name: _KIND[key] for name, key in route_cases.OBJECT_OF.items()}
 TENANT_OBJECT_ROUTES["api_token_revoke"] = "api_token"
@@ -463,6 +475,9 @@ def _objects_of(tenant) -> dict:
         ),
         **_housing_of(tenant, actor, admitted),
         **_placements_of(tenant),
+        "report": route_cases.ready_report(
+            tenant["org"], tenant["members"][Role.MANAGER].user, "Rapport Secret-B"
+        ),
     }
 
 

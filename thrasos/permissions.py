@@ -292,3 +292,29 @@ def can_anonymise(membership: Membership | None) -> bool:
     """Irreversible: the person's data replaced or cleared, their documents
     deleted and their change history scrubbed."""
     return membership is not None and membership.role == Role.ADMIN
+
+
+# --- reports (thrasos/reports/): indicators, dashboards, PDF activity reports,
+# aggregate exports. Figures only, masked below 5 people: managers see these
+# and nothing else; caseworkers have their caseload on their home page.
+REPORT_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.MANAGER})
+
+
+def can_view_indicators(membership: Membership | None) -> bool:
+    """The indicators and charts of a period and a scope (aggregates)."""
+    return membership is not None and membership.role in REPORT_ROLES
+
+
+def can_request_reports(membership: Membership | None) -> bool:
+    """Ask for a PDF activity report and follow its progress."""
+    return membership is not None and membership.role in REPORT_ROLES
+
+
+def can_download_reports(membership: Membership | None) -> bool:
+    """Download a generated activity report (each download in the access log)."""
+    return membership is not None and membership.role in REPORT_ROLES
+
+
+def can_export_aggregates(membership: Membership | None) -> bool:
+    """The indicators and tables as CSV or XLSX (aggregates, masked)."""
+    return membership is not None and membership.role in REPORT_ROLES

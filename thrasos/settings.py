@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "thrasos.apitokens",
     "thrasos.privacy",
     "thrasos.notifications",
+    "thrasos.reports",
     "beneficiaries",
     "sessions.apps.PreparationSessionsConfig",
     "placements",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("logement/", include("housing.urls")),
     path("parrainage/", include("mentoring.urls")),
     path("donnees-personnelles/", include("thrasos.privacy.urls")),
+    path("rapports/", include("thrasos.reports.urls")),
     path("api/", include("thrasos.api")),
     path("plateforme/admin/", admin.site.urls),
 ]

@@ -30,6 +30,7 @@ NOT_TRACKED = {
     "privacy.SubjectAccessExport": "a generated file; its generation and downloads are logged",
     "notifications.Notification": "computed reminders, re-creatable; read state is not history",
     "notifications.Delivery": "the e-mail outbox: its own status and attempts are the record",
+    "reports.ReportFile": "a generated PDF's bytes; its request (ReportRequest) is tracked",
 }
 
 

@@ -272,7 +272,8 @@ def test_case_file_query_count_does_not_grow_with_contracts(cw, a, partners):
     assert len(three) == len(one)
 
 
-CONTRACTS_QUERIES = 18  # the bell, the page, then its people, territories, employers, training organisations
+# The bell, the page, then its people, territories, employers, training organisations.
+CONTRACTS_QUERIES = 18
 
 
 def test_contracts_list_filters_scope_and_query_count(cw, a, partners, django_assert_num_queries):

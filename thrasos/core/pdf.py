@@ -5,6 +5,7 @@ Resources are referenced as ``static:<path>``. The fetcher serves local static
 files only, and any other URL stops the rendering: a template (or data shown
 in it) can never make the server fetch a remote or arbitrary local file."""
 
+import base64
 import mimetypes
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 STATIC_PREFIX = "static:"
+# Charts drawn by the server (thrasos/reports/charts.py) travel inside the
+# document as data: URLs; nothing is fetched for them.
+SVG_DATA_PREFIX = "data:image/svg+xml;base64,"
 
 
 class ForbiddenResource(ValueError):
@@ -27,6 +31,12 @@ class StaticOnlyFetcher(URLFetcher):
         super().__init__(fail_on_errors=True)
 
     def fetch(self, url, headers=None):
+        if url.startswith(SVG_DATA_PREFIX):
+            return URLFetcherResponse(
+                url,
+                body=base64.b64decode(url.removeprefix(SVG_DATA_PREFIX)),
+                headers={"Content-Type": "image/svg+xml"},
+            )
         path = static_path(url)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(
@@ -47,6 +57,14 @@ def static_path(url: str) -> Path:
 
 
 def render_pdf(template_name: str, context: dict, *, language: str = "fr") -> bytes:
+    return render_pdf_pages(template_name, context, language=language)[0]
+
+
+def render_pdf_pages(
+    template_name: str, context: dict, *, language: str = "fr"
+) -> tuple[bytes, int]:
+    """The PDF and its number of pages."""
     with translation.override(language):
         html = render_to_string(template_name, {**context, "LANGUAGE_CODE": language})
-    return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=StaticOnlyFetcher()).write_pdf()
+    document = HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=StaticOnlyFetcher()).render()
+    return document.write_pdf(), len(document.pages)

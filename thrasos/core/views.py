@@ -4,7 +4,10 @@ from django.views.i18n import set_language as django_set_language
 
 
 def home(request):
-    return render(request, "core/home.html")
+    """The dashboard of the member's role (thrasos/reports/dashboards.py)."""
+    from thrasos.reports.views import home as dashboard
+
+    return dashboard(request)
 
 
 def module_pending(request, *, title: str):

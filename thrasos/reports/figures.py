@@ -1,0 +1,296 @@
+"""The tables behind the charts and the report's sections, each one SQL
+statement over the modules' tables (same scope and period placeholders as
+thrasos.reports.indicators), returned masked (thrasos.reports.masking): no
+function here returns a count of people that may not be published."""
+
+# The SQL is assembled from constants only; values are query parameters.
+# ruff: noqa: S608
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+
+from thrasos.reports.indicators import (
+    AUTONOMOUS_HOUSING,
+    DURABLE_EMPLOYMENT,
+    FOLLOWED,
+    SESSION_PLACES,
+    Period,
+    _in,
+    _local,
+    expand,
+    parameters,
+)
+from thrasos.reports.masking import Group, mask_count, mask_part, suppress_table
+
+
+@dataclass(frozen=True)
+class Query:
+    organisation_id: int
+    scope_kind: str
+    scope_id: int | None
+    period: Period
+    today: datetime.date
+
+    def run(self, sql: str) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                expand(sql, self.scope_kind),
+                parameters(
+                    self.organisation_id, self.scope_kind, self.scope_id, self.period, self.today
+                ),
+            )
+            return cursor.fetchall()
+
+
+@dataclass
+class Table:
+    """A published table: column labels, rows (label, cells), an optional
+    total row. Cells are numbers or masks; charts and the PDF read the same."""
+
+    title: str
+    columns: list[str]
+    rows: list[tuple[str, list]] = field(default_factory=list)
+    total: list | None = None
+
+
+# --- funnel per session ------------------------------------------------------------
+FUNNEL_STEPS = (
+    ("admitted", _("Admitted to the session")),
+    ("completed", _("Session completed")),
+    ("contract", _("Contract signed")),
+    ("trial", _("Trial period passed")),
+    ("diploma", _("Diploma obtained")),
+    ("durable_job", _("Durable job")),
+    ("autonomous_housing", _("Autonomous housing")),
+)
+_DURABLE = _in(DURABLE_EMPLOYMENT)
+_AUTONOMOUS = _in(AUTONOMOUS_HOUSING)
+_CONTRACT_SINCE = (
+    "SELECT 1 FROM placements_alternancecontract c WHERE c.organisation_id = %(org)s"
+    " AND c.beneficiary_id = e.beneficiary_id AND c.signed_on >= s.start_date"
+)
+FUNNEL_SQL = f"""
+SELECT s.id, s.name,
+  count(*),
+  count(*) FILTER (WHERE e.status = 'completed'),
+  count(*) FILTER (WHERE EXISTS ({_CONTRACT_SINCE})),
+  count(*) FILTER (WHERE EXISTS ({_CONTRACT_SINCE} AND c.trial_period_end < %(today)s
+    AND (c.broken_on IS NULL OR c.broken_on > c.trial_period_end))),
+  count(*) FILTER (WHERE EXISTS ({_CONTRACT_SINCE} AND c.diploma_result = 'obtained')),
+  count(*) FILTER (WHERE b.exit_employment IN {_DURABLE} OR EXISTS (SELECT 1
+    FROM placements_followup f WHERE f.organisation_id = %(org)s
+    AND f.beneficiary_id = e.beneficiary_id AND f.employment IN {_DURABLE})),
+  count(*) FILTER (WHERE b.exit_housing IN {_AUTONOMOUS} OR EXISTS (SELECT 1
+    FROM placements_followup f WHERE f.organisation_id = %(org)s
+    AND f.beneficiary_id = e.beneficiary_id AND f.housing IN {_AUTONOMOUS}) OR EXISTS (SELECT 1
+    FROM housing_occupancy o WHERE o.organisation_id = %(org)s
+    AND o.beneficiary_id = e.beneficiary_id AND o.destination IN {_AUTONOMOUS}))
+FROM prep_sessions_enrolment e
+JOIN prep_sessions_preparationsession s ON s.id = e.session_id
+  AND s.organisation_id = e.organisation_id
+JOIN beneficiaries_beneficiary b ON b.id = e.beneficiary_id
+  AND b.organisation_id = e.organisation_id
+WHERE e.organisation_id = %(org)s AND e.status IN {_in(SESSION_PLACES)}
+  AND s.id IN ({{sessions}}) AND s.start_date <= %(end)s AND s.end_date >= %(start)s
+GROUP BY s.id, s.name, s.start_date ORDER BY s.start_date, s.id
+"""
+
+
+def funnel(query: Query) -> Table:
+    """The cohort of each session running during the period: of the people
+    who took a place in it, how many reached each step (at any time since)."""
+    codes = [code for code, _label in FUNNEL_STEPS]
+    rows = {(r[0], r[1]): dict(zip(codes, r[2:], strict=True)) for r in query.run(FUNNEL_SQL)}
+    published, totals = suppress_table(rows, codes)
+    table = Table(
+        title=str(_("Funnel per session")),
+        columns=[str(label) for _code, label in FUNNEL_STEPS],
+        rows=[(name, [published[(pk, name)][c] for c in codes]) for pk, name in rows],
+        total=[totals[c] for c in codes] if rows else None,
+    )
+    table.raw_totals = [sum(row[c] for row in rows.values()) for c in codes]
+    return table
+
+
+# --- stages over time ----------------------------------------------------------------
+PIPELINE_STAGES = (
+    ("referred", _("Referred")),
+    ("candidate", _("Candidate")),
+    ("admitted", _("Admitted")),
+    ("in_session", _("In session")),
+    ("seeking_contract", _("Seeking work-study")),
+    ("in_contract", _("In work-study")),
+)
+STAGES_SQL = f"""
+WITH days AS (
+  SELECT LEAST((date_trunc('month', m) + interval '1 month - 1 day')::date, %(end)s) AS day
+  FROM generate_series(%(start)s::date, %(end)s::date, interval '1 month') m
+), spans AS (
+  SELECT t.beneficiary_id, t.to_state, {_local("t.at")} AS since,
+    LEAD({_local("t.at")}) OVER (PARTITION BY t.beneficiary_id ORDER BY t.at, t.id) AS until
+  FROM beneficiaries_pathwaytransition t
+  WHERE t.organisation_id = %(org)s AND t.beneficiary_id IN ({{people}})
+)
+SELECT d.day, s.to_state, count(*) FROM days d
+JOIN spans s ON s.since <= d.day AND (s.until IS NULL OR s.until > d.day)
+GROUP BY d.day, s.to_state ORDER BY d.day
+"""
+
+
+def stages_over_time(query: Query) -> Table:
+    """People at each stage of the pipeline on the last day of each month of
+    the period (the period's last day for the last month)."""
+    counts: dict[datetime.date, dict[str, int]] = {}
+    day = query.period.start
+    while day <= query.period.end:
+        next_month = (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        counts[min(next_month - datetime.timedelta(days=1), query.period.end)] = {}
+        day = next_month
+    for day, state, count in query.run(STAGES_SQL):
+        counts.setdefault(day, {})[state] = count
+    codes = [code for code, _label in PIPELINE_STAGES]
+    table = Table(
+        title=str(_("People at each stage, month by month")),
+        columns=[str(label) for _code, label in PIPELINE_STAGES],
+    )
+    for day, by_state in counts.items():
+        cells, _total = Group({c: by_state.get(c, 0) for c in codes}).published()
+        table.rows.append((day.strftime("%m/%Y"), [cells[c] for c in codes]))
+    return table
+
+
+# --- outcomes at exit, 6 and 12 months ----------------------------------------------
+OUTCOME_COLUMNS = (
+    ("total", _("People")),
+    ("durable", _("Durable employment")),
+    ("autonomous", _("Autonomous housing")),
+    ("positive", _("Positive")),
+)
+OUTCOMES_SQL = f"""
+SELECT 0, count(*),
+  count(*) FILTER (WHERE b.exit_employment IN {_DURABLE}),
+  count(*) FILTER (WHERE b.exit_housing IN {_AUTONOMOUS}),
+  count(*) FILTER (WHERE b.exit_employment IN {_DURABLE} AND b.exit_housing IN {_AUTONOMOUS})
+FROM beneficiaries_beneficiary b
+WHERE b.organisation_id = %(org)s AND b.id IN ({{people}}) AND b.state = 'exited'
+  AND EXISTS (SELECT 1 FROM beneficiaries_pathwaytransition t WHERE t.organisation_id = %(org)s
+    AND t.beneficiary_id = b.id AND t.to_state = 'exited'
+    AND {_local("t.at")} BETWEEN %(start)s AND %(end)s)
+UNION ALL
+SELECT f.months_after_exit, count(*),
+  count(*) FILTER (WHERE f.employment IN {_DURABLE}),
+  count(*) FILTER (WHERE f.housing IN {_AUTONOMOUS}),
+  count(*) FILTER (WHERE f.employment IN {_DURABLE} AND f.housing IN {_AUTONOMOUS})
+FROM placements_followup f
+WHERE f.organisation_id = %(org)s AND f.beneficiary_id IN ({{people}})
+  AND f.observed_on BETWEEN %(start)s AND %(end)s
+GROUP BY f.months_after_exit
+"""
+MOMENTS = ((0, _("At exit")), (6, _("6 months after exit")), (12, _("12 months after exit")))
+
+
+def outcomes(query: Query) -> Table:
+    """Employment and housing at exit (exits of the period) and at 6 and 12
+    months (follow-ups observed during the period). Each outcome is a part of
+    the row's total: hidden when the rest is 1 to 4 (as the indicators)."""
+    found = {row[0]: row[1:] for row in query.run(OUTCOMES_SQL)}
+    table = Table(
+        title=str(_("Outcomes at exit, 6 and 12 months")),
+        columns=[str(label) for _code, label in OUTCOME_COLUMNS],
+    )
+    for months, label in MOMENTS:
+        total, durable, autonomous, positive = found.get(months, (0, 0, 0, 0))
+        cells = [mask_count(total)]
+        for count in (durable, autonomous, positive):
+            cells.append(mask_part(count, total))
+        table.rows.append((str(label), cells))
+    table.raw = found
+    return table
+
+
+# --- demographics --------------------------------------------------------------------
+AGE_BANDS = (
+    ("18-25", _("18 to 25")),
+    ("26-35", _("26 to 35")),
+    ("36-45", _("36 to 45")),
+    ("46+", _("46 and over")),
+)
+SEXES = (("F", _("Women")), ("M", _("Men")), ("X", _("Other / not stated")))
+COUNTRY_GROUPS = (
+    ("afghanistan", _("Afghanistan"), {"AF"}),
+    ("horn", _("Horn of Africa and Sudan"), {"ER", "ET", "SO", "SD", "SS", "DJ"}),
+    (
+        "west_central_africa",
+        _("West and Central Africa"),
+        {
+            "GN",
+            "CI",
+            "ML",
+            "SN",
+            "NG",
+            "CM",
+            "CD",
+            "CG",
+            "CF",
+            "TD",
+            "BF",
+            "NE",
+            "MR",
+            "SL",
+            "LR",
+            "GM",
+            "GW",
+            "TG",
+            "BJ",
+            "GH",
+        },
+    ),
+    ("middle_east", _("Middle East"), {"SY", "IQ", "YE", "PS", "LB", "IR", "TR", "JO"}),
+    (
+        "eastern_europe",
+        _("Eastern Europe and Caucasus"),
+        {"UA", "RU", "GE", "AM", "AZ", "BY", "MD", "AL", "XK", "RS"},
+    ),
+    ("other", _("Other or not stated"), set()),
+)
+DEMOGRAPHICS_SQL = f"""
+SELECT
+  CASE WHEN age < 26 THEN '18-25' WHEN age < 36 THEN '26-35' WHEN age < 46 THEN '36-45'
+    ELSE '46+' END,
+  sex, birth_country, count(*)
+FROM (SELECT date_part('year', age(%(end)s::date, b.birth_date)) AS age, b.sex, b.birth_country
+      FROM beneficiaries_beneficiary b WHERE {FOLLOWED}) people
+GROUP BY 1, 2, 3
+"""
+
+
+def demographics(query: Query) -> list[Table]:
+    """The people followed during the period by age band (on the last day),
+    sex and group of countries of birth: three groups adding up to the same
+    total, each suppressed."""
+    ages = dict.fromkeys((c for c, _l in AGE_BANDS), 0)
+    sexes = dict.fromkeys((c for c, _l in SEXES), 0)
+    countries = dict.fromkeys((c for c, _l, _s in COUNTRY_GROUPS), 0)
+    total = 0
+    for band, sex, country, count in query.run(DEMOGRAPHICS_SQL):
+        total += count
+        ages[band] += count
+        sexes[sex if sex in sexes else "X"] += count
+        group = next((c for c, _l, codes in COUNTRY_GROUPS if country in codes), "other")
+        countries[group] += count
+    tables = []
+    for title, labels, cells in (
+        (_("Age on the last day of the period"), AGE_BANDS, ages),
+        (_("Sex"), SEXES, sexes),
+        (_("Country of birth"), [(c, lbl) for c, lbl, _s in COUNTRY_GROUPS], countries),
+    ):
+        published, shown_total = Group(cells, total=total).published()
+        table = Table(title=str(title), columns=[str(_("People"))])
+        table.rows = [(str(label), [published[code]]) for code, label in labels]
+        table.total = [shown_total]
+        tables.append(table)
+    return tables
