@@ -22,13 +22,21 @@ def _nav(html: str) -> list[str]:
 
 
 EXPECTED = {
-    Role.ADMIN: ["/beneficiaires/", "/sessions/", "/alternance/", "/logement/", "/parrainage/"],
+    Role.ADMIN: [
+        "/beneficiaires/",
+        "/sessions/",
+        "/alternance/",
+        "/logement/",
+        "/parrainage/",
+        "/rapports/",
+    ],
     Role.COORDINATOR: [
         "/beneficiaires/",
         "/sessions/",
         "/alternance/",
         "/logement/",
         "/parrainage/",
+        "/rapports/",
     ],
     Role.CASEWORKER: [
         "/beneficiaires/",
@@ -38,7 +46,7 @@ EXPECTED = {
         "/parrainage/",
     ],
     Role.VOLUNTEER: ["/parrainage/"],
-    Role.MANAGER: ["/logement/chiffres/"],
+    Role.MANAGER: ["/logement/chiffres/", "/rapports/"],
 }
 
 

@@ -39,6 +39,11 @@ NAVIGATION = (
         _("housing units, places and occupancy"),
     ),
     NavEntry(("mentoring:index",), (_("Mentoring"),), _("volunteer mentors and their notes")),
+    NavEntry(
+        ("reports:index",),
+        (_("Reports"),),
+        _("indicators and PDF activity reports, figures only"),
+    ),
 )
 
 
