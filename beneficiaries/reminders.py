@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.models import Beneficiary, BeneficiaryReferent, Document
 from beneficiaries.pathway import FINAL_STATES
 from thrasos.notifications.recipients import active_members, caseworkers_by_territory
-from thrasos.notifications.registry import ReminderKind, link_sql, register_kind, stages
+from thrasos.notifications.registry import (
+    RETENTION_KIND_CODE,
+    ReminderKind,
+    link_sql,
+    register_kind,
+    stages,
+)
 
 B = Beneficiary._meta.db_table
 REFERENT = BeneficiaryReferent._meta.db_table
@@ -83,6 +89,57 @@ DOCUMENT_EXPIRING = ReminderKind(
 )
 
 
+def _inactive_records_select() -> str:
+    """Records that become inactive (two years without activity, SPEC §5.8)
+    in the next 30 days and that no reason to keep covers on that day: their
+    referents, else their territory's caseworkers, are told 30 days before
+    the retention task anonymises them. The last activity is the one the
+    personal-data register defines (thrasos.privacy.selectors), compiled from
+    the ORM inside the organisation's tenant and inlined as literals."""
+    from django.db import connection
+
+    from thrasos.privacy import selectors as privacy
+    from thrasos.privacy.models import Anonymisation, RetentionHold
+
+    people = privacy.with_last_activity(Beneficiary.objects.all()).values("id", "last_activity")
+    sql, params = people.query.sql_with_params()
+    last_activity = connection.ops.compose_sql(sql, params).replace("%", "%%")
+    days = privacy.INACTIVITY.days + 1
+    notice = privacy.NOTICE_DAYS
+    return f"""
+        SELECT rcpt.recipient_id, b.id AS object_id, la.inactive_on - {notice} AS due_on,
+               la.inactive_on AS event_on, {PERSON_LABEL} AS subject,
+               {link_sql("beneficiaries:detail", "b.id")} AS link
+        FROM (
+            SELECT x.id, (x.last_activity AT TIME ZONE 'Europe/Paris')::date + {days}
+                   AS inactive_on
+            FROM ({last_activity}) x
+        ) la
+        JOIN {B} b ON b.id = la.id AND b.organisation_id = %(organisation_id)s
+        {to_person()}
+        WHERE la.inactive_on > %(today)s::date
+          AND la.inactive_on <= %(today)s::date + {notice}
+          AND NOT EXISTS (
+            SELECT 1 FROM {Anonymisation._meta.db_table} an
+            WHERE an.organisation_id = %(organisation_id)s AND an.person_id = b.id
+              AND an.status = '{Anonymisation.Status.DONE}')
+          AND NOT EXISTS (
+            SELECT 1 FROM {RetentionHold._meta.db_table} h
+            WHERE h.organisation_id = %(organisation_id)s AND h.person_id = b.id
+              AND h.keep_until >= la.inactive_on)
+    """
+
+
+RECORD_INACTIVE = ReminderKind(
+    code=RETENTION_KIND_CODE,
+    label=_("Record inactive for nearly two years"),
+    title=_("%(subject)s: record anonymised on %(date)s unless a reason to keep it is recorded"),
+    email_title=_("A case file will soon be anonymised for lack of activity"),
+    select=_inactive_records_select,
+)
+
+
 def register() -> None:
     register_kind(RESIDENCE_EXPIRING)
     register_kind(DOCUMENT_EXPIRING)
+    register_kind(RECORD_INACTIVE)

@@ -447,3 +447,32 @@ def test_an_alert_whose_task_was_lost_is_caught_by_the_sweep_until_acknowledged(
     _set(a["org"], MentoringNote, other.pk, acknowledged_at=timezone.now())
     assert compute(a["org"], TODAY, "mentoring.alert") == {}
     assert note.pk
+
+
+# --- records inactive for nearly two years (the personal-data register's rule)
+
+
+def test_a_record_becoming_inactive_is_reminded_30_days_before_unless_kept(a, b):
+    from thrasos.privacy import selectors as privacy
+    from thrasos.privacy.models import RetentionHold
+
+    code = "audit.record_inactive"
+    person = factories.beneficiary(a["org"], a["territory"], _admin(a), last_name="Ancien")
+    kept = factories.beneficiary(a["org"], a["territory"], _admin(a), last_name="Gardé")
+    with tenant_context(a["org"]):
+        last = privacy.with_last_activity(Beneficiary.objects.filter(pk=person.pk)).get()
+        RetentionHold.objects.create(
+            person=kept,
+            reason="Contentieux en cours",
+            keep_until=TODAY + days(3 * 365),
+            recorded_by=_admin(a),
+        )
+    inactive_on = privacy.inactive_on(last.last_activity)
+    assert compute(a["org"], inactive_on - days(31), code) == {}
+    assert compute(a["org"], inactive_on - days(30), code) == {code: 1}
+    assert compute(a["org"], inactive_on - days(30), code) == {}  # the beat runs twice
+    assert compute(a["org"], inactive_on - days(1), code) == {}
+    assert compute(a["org"], inactive_on, code) == {}  # the retention task's day
+    # Only the person no reason keeps, told to the territory's caseworker.
+    assert rows(a["org"], code) == [(_cw(a).pk, person.pk, inactive_on - days(30), inactive_on)]
+    assert compute(b["org"], inactive_on - days(30), code) == {}

@@ -129,6 +129,22 @@ def test_the_due_reminders_slot_shows_what_a_source_registers(client, two_tenant
     assert "Rappels" in page and "Titre de séjour à renouveler" in page
 
 
+def test_the_caseworkers_due_reminders_are_their_unread_notifications(client, two_tenants):
+    from tests.notifications.helpers import notification_for
+
+    a, b = two_tenants["a"], two_tenants["b"]
+    caseworker = a["members"][Role.CASEWORKER]
+    due = notification_for(a["org"], caseworker, subject="Rappel Dû")
+    notification_for(a["org"], caseworker, subject="Rappel Lu", read=True)
+    notification_for(a["org"], a["members"][Role.COORDINATOR], subject="Rappel Autrui")
+    notification_for(b["org"], b["members"][Role.CASEWORKER], subject="Rappel SecretB")
+    client.force_login(caseworker.user)
+    page = client.get(reverse("home")).content.decode()
+    assert "Rappel Dû" in page and reverse("notifications:open", args=[due.pk]) in page
+    assert "Rappel Lu" not in page.split("Rappels", 1)[1].split("</article>", 1)[0]
+    assert "Rappel Autrui" not in page and "SecretB" not in page
+
+
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.COORDINATOR])
 def test_coordinators_and_admins_see_the_pipeline_sessions_contracts_and_occupancy(
     client, two_tenants, role

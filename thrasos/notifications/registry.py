@@ -58,7 +58,7 @@ class ReminderKind:
     label: Any  # lazy text: filters and preferences
     title: Any  # lazy text with %(subject)s and %(date)s: the application
     email_title: Any  # lazy text without personal data: e-mails
-    select: str
+    select: str | Callable[[], str]
     # Default e-mail channel (thrasos.notifications.models.Channel).
     default_channel: str = "digest"
     immediate: bool = False
@@ -146,8 +146,12 @@ def _resolved(select: str) -> str:
 
 
 def resolved_select(kind: ReminderKind) -> str:
-    """The kind's query with its links resolved."""
-    return _resolved(kind.select)
+    """The kind's query with its links resolved. A kind whose query depends on
+    what other modules declared (e.g. the last activity of a record, from the
+    personal-data register) gives a function that writes it, called inside
+    the organisation's tenant when the query runs."""
+    select = kind.select() if callable(kind.select) else kind.select
+    return _resolved(select)
 
 
 def stages(date_column: str, days_before: Sequence[int]) -> tuple[str, str]:

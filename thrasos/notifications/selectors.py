@@ -6,6 +6,7 @@ import datetime
 from itertools import groupby
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from thrasos.notifications import registry
@@ -70,3 +71,27 @@ def title(notification: Notification) -> str:
 
 def day_label(day: datetime.date) -> str:
     return day.strftime("%d/%m/%Y")
+
+
+DUE_ON_DASHBOARD = 10
+
+
+def due_for_dashboard(membership) -> list:
+    """The caseworker's home page (thrasos.reports.dashboards): the unread
+    reminders already due, the oldest first, at most DUE_ON_DASHBOARD."""
+    from thrasos.reports.dashboards import DueItem
+
+    due = (
+        Notification.objects.for_member(membership)
+        .unread()
+        .filter(due_on__lte=timezone.localdate())
+        .order_by("due_on", "id")[:DUE_ON_DASHBOARD]
+    )
+    return [
+        DueItem(
+            label=title(n),
+            on=n.event_on,
+            url=reverse("notifications:open", args=[n.pk]),
+        )
+        for n in due
+    ]

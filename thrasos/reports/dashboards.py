@@ -196,7 +196,7 @@ def caseworker(membership, today: datetime.date) -> dict:
             contracts.items.append(
                 DueItem(_name(first, last), str(_("Contract ends")), end, _case_file(pk))
             )
-    housing = DueList(str(_("Housing ending")), empty=str(_("No stay ends within 30 days.")))
+    housing = DueList(str(_("Stays ending")), empty=str(_("No stay ends within 30 days.")))
     for _pk, first, last, planned, unit_pk, unit in _rows(
         HOUSING_ENDS_SQL.format(territories=u_territories), params
     ):

@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # SPEC §5.7, verbatim. beneficiaries.pathway holds the same sets for the case
 # file (tests/reports/test_indicators.py checks that they agree).
@@ -66,7 +67,7 @@ class Unit:
 
     LABELS = {
         PEOPLE: _("people"),
-        COUNT: _("number"),
+        COUNT: pgettext_lazy("unit of an indicator", "number"),
         HOURS: _("hours"),
         PERCENT: _("%"),
     }
