@@ -32,4 +32,7 @@ RUN DJANGO_SECRET_KEY=build DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=build \
 
 USER thrasos
 EXPOSE 8000
-CMD ["gunicorn", "thrasos.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn's worker count: 2 x cores + 1 (5 for the 2 cores the README sizes
+# for); set WEB_CONCURRENCY in the compose environment for another machine.
+ENV WEB_CONCURRENCY=5
+CMD ["gunicorn", "thrasos.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
