@@ -23,7 +23,7 @@ from thrasos import permissions
 from thrasos.accounts.models import Role
 from thrasos.audit.models import AccessAction
 from thrasos.audit.services import access_log_for_request, access_log_records
-from thrasos.core.exports import spreadsheet_safe
+from thrasos.core.exports import filters_for_log, spreadsheet_safe
 from thrasos.core.forms import add_validation_error, form_status, submit
 from thrasos.core.gates import gate
 from thrasos.reports.exports import Sheet
@@ -158,7 +158,7 @@ def beneficiary_export(request, kind: str = "csv"):
         actor=request.user,
         objects=rows,
         action=AccessAction.EXPORT,
-        detail=f"{kind} {request.GET.urlencode()}"[:255],
+        detail=f"{kind} {filters_for_log(request.GET)}"[:255],
         request_id=getattr(request, "request_id", ""),
     )
     stamp = timezone.localdate().strftime("%Y-%m-%d")

@@ -9,7 +9,7 @@ from beneficiaries.selectors import beneficiary_get
 from thrasos import permissions
 from thrasos.audit.models import AccessAction
 from thrasos.audit.services import access_log_records
-from thrasos.core.exports import spreadsheet_safe
+from thrasos.core.exports import filters_for_log, spreadsheet_safe
 from thrasos.core.forms import add_validation_error, form_status, submit
 from thrasos.core.gates import gate
 from thrasos.core.pagination import keyset_page
@@ -314,7 +314,7 @@ def contract_export(request, kind: str = "csv"):
         actor=request.user,
         objects=[c.beneficiary for c in rows],
         action=AccessAction.EXPORT,
-        detail=f"contracts {kind} {request.GET.urlencode()}"[:255],
+        detail=f"contracts {kind} {filters_for_log(request.GET)}"[:255],
         request_id=getattr(request, "request_id", ""),
     )
     stamp = timezone.localdate().strftime("%Y-%m-%d")

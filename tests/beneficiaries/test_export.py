@@ -49,6 +49,11 @@ def test_export_follows_the_filters_and_logs_each_person(cw, a, two_tenants):
     with tenant_context(a["org"]):
         logged = list(AccessLog.objects.filter(action="export").values_list("object_id", "user_id"))
     assert logged == [(str(helene.pk), a["members"][Role.CASEWORKER].user_id)]
+    # The log keeps that a search was made, never the text typed (a name: the
+    # access log is append-only, an anonymisation could not scrub it).
+    with tenant_context(a["org"]):
+        details = list(AccessLog.objects.filter(action="export").values_list("detail", flat=True))
+    assert details and all("ngoue" not in d and "q=%E2%80%A6" in d for d in details)
     everything = _rows(cw.get(reverse("beneficiaries:export")))
     assert sorted(r[0] for r in everything[1:]) == ["Haddad", "Ngoué"]  # nothing of B
 

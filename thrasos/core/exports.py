@@ -17,3 +17,18 @@ def spreadsheet_safe(value) -> str:
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
+
+
+# Free-text parameters of a list: what a user typed may be a person's name, and
+# the access log is append-only (an anonymisation cannot scrub it), so the log
+# keeps that a search was made, not its text.
+FREE_TEXT_PARAMETERS = ("q",)
+
+
+def filters_for_log(query) -> str:
+    """The list's filters (a QueryDict) as the access log keeps them."""
+    kept = query.copy()
+    for name in FREE_TEXT_PARAMETERS:
+        if kept.get(name):
+            kept[name] = "…"
+    return kept.urlencode()
