@@ -306,8 +306,9 @@ def test_a_volunteer_or_another_tenant_gets_nothing(client, two_tenants, candida
 # history (stages, moves, notes, assessments), the later modules' sections
 # and timeline sources, referents, documents, territories of the move form.
 # Was 29 before the layout (assessments were read twice); the personal-data
-# section adds two (the latest information notice, an anonymisation under way).
-DETAIL_QUERIES = 30
+# section adds two (the latest information notice, an anonymisation under way),
+# the header's bell one (the unread notifications count).
+DETAIL_QUERIES = 31
 
 
 def test_the_case_file_query_count_is_pinned(cw_client, a, candidate, django_assert_num_queries):
