@@ -3,11 +3,11 @@
 (function () {
   "use strict";
 
-  /* A table that scrolls inside its own box on a narrow screen (thrasos.css)
-     must be reachable by keyboard to be scrolled: give it a tab stop only
-     while it actually overflows. */
+  /* A table that scrolls inside its own box on a narrow screen (thrasos.css),
+     or a wrapper that scrolls its table (.grid-scroll), must be reachable by
+     keyboard to be scrolled: give it a tab stop only while it overflows. */
   function markScrollableTables(root) {
-    root.querySelectorAll("main table").forEach(function (table) {
+    root.querySelectorAll("main table, main .grid-scroll").forEach(function (table) {
       var scrolls = table.scrollWidth > table.clientWidth + 1 &&
         getComputedStyle(table).overflowX === "auto";
       if (scrolls && !table.hasAttribute("tabindex")) {

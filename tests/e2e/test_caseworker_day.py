@@ -91,11 +91,18 @@ def _reachable(page, locator):  # noqa: F811
 
 
 NAV = {
-    Role.ADMIN: ["Bénéficiaires", "Sessions", "Alternance", "Logement", "Parrainage"],
-    Role.COORDINATOR: ["Bénéficiaires", "Sessions", "Alternance", "Logement", "Parrainage"],
+    Role.ADMIN: ["Bénéficiaires", "Sessions", "Alternance", "Logement", "Parrainage", "Rapports"],
+    Role.COORDINATOR: [
+        "Bénéficiaires",
+        "Sessions",
+        "Alternance",
+        "Logement",
+        "Parrainage",
+        "Rapports",
+    ],
     Role.CASEWORKER: ["Bénéficiaires", "Sessions", "Alternance", "Logement", "Parrainage"],
     Role.VOLUNTEER: ["Parrainage"],
-    Role.MANAGER: ["Occupation des logements"],
+    Role.MANAGER: ["Occupation des logements", "Rapports"],
 }
 
 
