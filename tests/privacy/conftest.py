@@ -145,6 +145,16 @@ def full_person(two_tenants):
             },
         )
         access_log_record(actor=actor, obj=person)
+    # A reminder about the person names them in its subject (no foreign key).
+    from tests.notifications.helpers import notification_for
+
+    notification_for(
+        org,
+        a["members"][Role.CASEWORKER],
+        subject=f"{person.last_name.upper()} {person.first_name}",
+        object_id=person.pk,
+    )
+    with tenant_context(org):
         access_log_record(actor=a["members"][Role.COORDINATOR].user, obj=document)
         access_log_record(actor=actor, obj=other)
     return {

@@ -143,6 +143,22 @@ def export_sources() -> list:
     return list(_export_sources)
 
 
+_anonymisers: list[Callable[[Any], int]] = []
+
+
+def register_anonymiser(anonymiser: Callable[[Any], int]) -> None:
+    """A module holding a copy of a person's name where no declared field
+    reaches it (e.g. a reminder's subject) removes it when the person is
+    anonymised: anonymiser(person) -> rows changed, called with the person's
+    values as they were, inside the anonymisation's transaction."""
+    if anonymiser not in _anonymisers:
+        _anonymisers.append(anonymiser)
+
+
+def anonymisers() -> list:
+    return list(_anonymisers)
+
+
 def declared_models() -> list[PersonalModel]:
     return sorted(_models.values(), key=lambda d: d.label)
 

@@ -135,6 +135,10 @@ def person_anonymise(
 
     files = []
     summary = {"rows": {}, "history": {}, "files": 0}
+    for anonymiser in registry.anonymisers():
+        changed = anonymiser(person)
+        if changed:
+            summary["rows"][f"{anonymiser.__module__}.{anonymiser.__name__}"] = changed
     with pghistory.context(anonymisation=record.pk):
         for declared in registry.person_models():
             erased = {n: f for n, f in declared.fields.items() if f.erase != Erase.KEEP}
