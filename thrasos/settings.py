@@ -293,6 +293,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
 if env.boolean("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # allauth's rate limits (logins, failed logins, password resets) count per
+    # client address. Behind the proxy every connection comes from the proxy:
+    # without this, all users would share one bucket, and 20 wrong passwords a
+    # minute from anyone would refuse every login of the platform. The client is
+    # the address the trusted proxies appended last to X-Forwarded-For (one
+    # proxy: the last entry; what a client writes in the header is never used).
+    ALLAUTH_TRUSTED_PROXY_COUNT = env.integer("DJANGO_TRUSTED_PROXY_COUNT", 1)
 
 # --- API ----------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -79,6 +79,42 @@ def test_five_failed_logins_lock_the_account_for_a_while(client, settings):
     cache.clear()
 
 
+def test_behind_the_proxy_failed_logins_are_counted_per_client_not_for_everyone(client, settings):
+    """Behind the reverse proxy every connection comes from the proxy: the
+    rate limits count the client the proxy names in X-Forwarded-For, so that a
+    stream of wrong passwords from one address does not lock everyone out."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    UserFactory(email="collegue@example.org")
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    # More failed logins than the per-address limit (20 a minute), on as
+    # many accounts, so that the per-account limit is not what refuses.
+    for number in range(21):
+        client.post(
+            reverse("account_login"),
+            {"login": f"inconnu{number}@example.org", "password": "mauvais"},
+            **attacker,
+        )
+    refused = client.post(
+        reverse("account_login"),
+        {"login": "collegue@example.org", "password": DEFAULT_PASSWORD},
+        **attacker,
+    )
+    assert "_auth_user_id" not in client.session
+    assert refused.status_code in (200, 429)
+    # A colleague behind another address logs in through the same proxy.
+    response = client.post(
+        reverse("account_login"),
+        {"login": "collegue@example.org", "password": DEFAULT_PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.9",
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+    cache.clear()
+
+
 def test_the_django_admin_logs_in_through_the_same_throttled_form(client):
     response = client.get("/plateforme/admin/")
     assert response.status_code == 302

@@ -75,3 +75,25 @@ def test_bad_environment_stops_start_up_naming_the_variable(variable, value, mes
     result = run_manage(env, "check")
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_behind_a_proxy_rate_limits_read_the_client_from_the_proxy_header():
+    code = "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    result = run_manage(
+        {**PRODUCTION_ENV, "DJANGO_BEHIND_PROXY": "true"}, "shell", "--no-imports", "-c", code
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1"
+    result = run_manage(
+        {**PRODUCTION_ENV, "DJANGO_BEHIND_PROXY": "true", "DJANGO_TRUSTED_PROXY_COUNT": "2"},
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+    )
+    assert result.stdout.strip() == "2"
+    code = (
+        "from django.conf import settings; print(hasattr(settings, 'ALLAUTH_TRUSTED_PROXY_COUNT'))"
+    )
+    result = run_manage(PRODUCTION_ENV, "shell", "--no-imports", "-c", code)
+    assert result.stdout.strip() == "False"  # no proxy: the connection's own address
