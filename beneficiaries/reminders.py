@@ -94,15 +94,16 @@ def _inactive_records_select() -> str:
     in the next 30 days and that no reason to keep covers on that day: their
     referents, else their territory's caseworkers, are told 30 days before
     the retention task anonymises them. The last activity is the one the
-    personal-data register defines (thrasos.privacy.selectors), compiled from
-    the ORM inside the organisation's tenant and inlined as literals."""
+    personal-data register defines (thrasos.privacy.selectors.last_activity_sql:
+    one grouped scan per model, not one lookup per person), compiled from the
+    ORM inside the organisation's tenant and inlined as literals."""
     from django.db import connection
 
     from thrasos.privacy import selectors as privacy
     from thrasos.privacy.models import Anonymisation, RetentionHold
 
-    people = privacy.with_last_activity(Beneficiary.objects.all()).values("id", "last_activity")
-    sql, params = people.query.sql_with_params()
+    # Every person's last activity, set-based (one grouped scan per model).
+    sql, params = privacy.last_activity_sql()
     last_activity = connection.ops.compose_sql(sql, params).replace("%", "%%")
     days = privacy.INACTIVITY.days + 1
     notice = privacy.NOTICE_DAYS

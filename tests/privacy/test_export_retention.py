@@ -118,6 +118,42 @@ def test_retention_on_boundary_dates_and_a_record_kept_for_a_reason(two_tenants)
         assert (again.examined, again.anonymised, again.kept) == (1, 0, 1)
 
 
+@pytest.mark.django_db
+def test_the_set_based_last_activity_is_the_per_person_one(full_person):
+    """The daily sweeps read every person's last activity in one grouped scan
+    per model (last_activity_sql); it must give what the per-person lookups
+    give, for every person, whichever model holds the latest change."""
+    from beneficiaries.models import PathwayTransition
+
+    org, person = full_person["org"], full_person["person"]
+    other = full_person["other"]
+    with tenant_context(org):
+        # The latest change of `other` is a dated pathway move (no history
+        # table), later than every history row of the test's transaction.
+        later = timezone.now() + datetime.timedelta(days=3)
+        PathwayTransition.objects.create(
+            beneficiary=other,
+            from_state=other.state,
+            to_state=other.state,
+            at=later,
+            actor=full_person["actor"],
+        )
+        sql, params = selectors.last_activity_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            set_based = dict(cursor.fetchall())
+        per_person = dict(
+            selectors.with_last_activity(Beneficiary.objects.all()).values_list(
+                "id", "last_activity"
+            )
+        )
+    assert set_based == per_person
+    assert set_based[other.pk] == later
+    assert set_based[person.pk] < later
+    # Only this organisation's people (row-level security underneath).
+    assert set(set_based) == set(per_person) and len(set_based) >= 2
+
+
 @pytest.mark.django_db(transaction=True, databases=["default", "owner"])
 def test_access_log_rows_older_than_12_months_are_purged_by_the_owner_only(two_tenants):
     a, b = two_tenants["a"], two_tenants["b"]

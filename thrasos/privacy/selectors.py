@@ -10,7 +10,8 @@ import datetime
 
 import pghistory.models
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -73,8 +74,69 @@ def _last_activity_of(declared: registry.PersonalModel):
     )
 
 
+def _activity_rows(declared: registry.PersonalModel):
+    """The same rows as _last_activity_of(), for every person at once: the
+    latest change per person of one model (person id `who`, datetime `at`)."""
+    events = event_model(declared.model)
+    if events is not None:
+        person = "pgh_obj" if declared.person == "" else declared.person
+        rows, field = events.objects.all(), "pgh_created_at"
+    elif declared.activity:
+        person = declared.person or "pk"
+        rows, field = declared.model.objects.all(), declared.activity
+    else:
+        return None
+    return (
+        rows.filter(**{f"{person}__isnull": False})
+        .order_by()
+        .values(who=models.F(person))
+        .annotate(at=models.Max(field))
+        .values_list("who", "at")
+    )
+
+
+def last_activity_sql() -> tuple[str, list]:
+    """SQL (and its parameters) of every person of the current organisation
+    with their last activity: columns `id`, `last_activity` (the epoch for a
+    record with no activity at all, as with_last_activity()). Set-based: one
+    grouped scan of each model's rows instead of one lookup per person and
+    model, for the daily sweeps over whole organisations (with_last_activity()
+    costs about 0.2 ms a person: minutes over 80,000 case files). Runs inside
+    the tenant: row-level security filters every table."""
+    parts, params = [], []
+    for declared in registry.person_models():
+        rows = _activity_rows(declared)
+        if rows is None:
+            continue
+        sql, part_params = rows.query.sql_with_params()
+        parts.append(f"({sql})")
+        params.extend(part_params)
+    person = registry.person_model()._meta.db_table
+    quoted = connection.ops.quote_name
+    union = " UNION ALL ".join(parts)
+    # Assembled from the ORM's own SQL and a table name; values are parameters.
+    sql = (
+        f"SELECT p.id, COALESCE(la.last_activity, %s) AS last_activity FROM {quoted(person)} p"  # noqa: S608
+        f" LEFT JOIN (SELECT u.who, max(u.at) AS last_activity FROM ({union}) u GROUP BY u.who)"
+        " la ON la.who = p.id"
+    )
+    return sql, [_EPOCH, *params]
+
+
+def _people_whose_last_activity(condition: str, bounds: list):
+    """The people whose last activity meets `condition` (SQL over
+    `last_activity`), computed set-based, then annotated with their last
+    activity one by one (few rows)."""
+    sql, params = last_activity_sql()
+    # `condition` is one of this module's constants; values are parameters.
+    ids = RawSQL(f"SELECT x.id FROM ({sql}) x WHERE {condition}", [*params, *bounds])  # noqa: S608, S611
+    return with_last_activity(registry.person_model().objects.filter(pk__in=ids))
+
+
 def with_last_activity(queryset):
-    """Annotate `last_activity` (a datetime) on a queryset of people."""
+    """Annotate `last_activity` (a datetime) on a queryset of people: one
+    lookup per person and model, for one person or a few (last_activity_sql()
+    for whole organisations)."""
     latest = [
         Coalesce(expression, models.Value(_EPOCH))
         for declared in registry.person_models()
@@ -100,8 +162,8 @@ def inactive_records(*, today: datetime.date | None = None):
     retention task anonymises those that no reason keeps (`held`)."""
     today = today or timezone.localdate()
     cutoff = _start_of(today - INACTIVITY)
-    people = _not_anonymised(with_last_activity(registry.person_model().objects.all()))
-    return _held_on(people.filter(last_activity__lt=cutoff), today)
+    people = _not_anonymised(_people_whose_last_activity("x.last_activity < %s", [cutoff]))
+    return _held_on(people, today)
 
 
 def records_becoming_inactive(days: int, *, today: datetime.date | None = None):
@@ -113,8 +175,9 @@ def records_becoming_inactive(days: int, *, today: datetime.date | None = None):
     today = today or timezone.localdate()
     start = _start_of(today - INACTIVITY)
     end = _start_of(today + datetime.timedelta(days=days) - INACTIVITY)
-    people = _not_anonymised(with_last_activity(registry.person_model().objects.all()))
-    people = people.filter(last_activity__gte=start, last_activity__lt=end)
+    people = _not_anonymised(
+        _people_whose_last_activity("x.last_activity >= %s AND x.last_activity < %s", [start, end])
+    )
     return _held_on(people, today + datetime.timedelta(days=days)).filter(held=False)
 
 
@@ -128,8 +191,19 @@ def inactive_on_soon(person, *, today: datetime.date | None = None) -> datetime.
     """The day the person's record becomes inactive, when that is within
     NOTICE_DAYS days and no reason keeps it (the case file flags it)."""
     today = today or timezone.localdate()
-    flagged = records_becoming_inactive(NOTICE_DAYS, today=today).filter(pk=person.pk).first()
-    return inactive_on(flagged.last_activity) if flagged is not None else None
+    # One person: the per-person lookups (records_becoming_inactive() scans
+    # the whole organisation).
+    people = registry.person_model().objects.filter(pk=person.pk)
+    last = _not_anonymised(with_last_activity(people)).values_list("last_activity", flat=True)
+    last = last.first()
+    if last is None:
+        return None
+    day = inactive_on(last)
+    if not today < day <= today + datetime.timedelta(days=NOTICE_DAYS):
+        return None
+    if RetentionHold.objects.filter(person=person, keep_until__gte=day).exists():
+        return None
+    return day
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
