@@ -20,7 +20,6 @@ from beneficiaries.forms import (
 )
 from beneficiaries.models import Beneficiary, BeneficiaryReferent, Document, PrerequisiteCheck
 from thrasos import permissions
-from thrasos.permissions import Sensitivity
 from thrasos.accounts.models import Role
 from thrasos.audit.models import AccessAction
 from thrasos.audit.services import access_log_for_request, access_log_records
@@ -28,6 +27,7 @@ from thrasos.core.exports import filters_for_log, spreadsheet_safe
 from thrasos.core.forms import add_validation_error, form_status, submit
 from thrasos.core.gates import gate
 from thrasos.core.pdf import render_pdf
+from thrasos.permissions import Sensitivity
 from thrasos.reports.exports import Sheet
 from thrasos.reports.exports import response as spreadsheet_response
 

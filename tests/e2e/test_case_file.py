@@ -161,9 +161,7 @@ def _refused_after_saved(page, panel_id, save, refuse, saved_text):
 
 
 @pytest.mark.parametrize("width,height", [(1366, 850), (390, 844)])
-def test_a_refused_note_keeps_the_focus_on_its_error(
-    live_url, helene, person, page, width, height
-):
+def test_a_refused_note_keeps_the_focus_on_its_error(live_url, helene, person, page, width, height):
     """Once a strict xfail: the error was focused by htmx's autofocus at
     settle time, 20 ms after the swap, with the focus on <body> meanwhile."""
     page.set_viewport_size({"width": width, "height": height})
