@@ -10,6 +10,7 @@ urlpatterns = [
     path("export.csv", views.beneficiary_export, name="export"),
     path("export.xlsx", views.beneficiary_export, {"kind": "xlsx"}, name="export_xlsx"),
     path("<int:pk>/", views.beneficiary_detail, name="detail"),
+    path("<int:pk>/synthese.pdf", views.beneficiary_summary_pdf, name="summary_pdf"),
     path("<int:pk>/modifier/", views.beneficiary_edit, name="edit"),
     path("<int:pk>/parcours/", views.beneficiary_transition, name="transition"),
     path("<int:pk>/notes/", views.case_note_add, name="note_add"),

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,8 @@ from thrasos.audit.services import access_log_for_request, access_log_records
 from thrasos.core.exports import filters_for_log, spreadsheet_safe
 from thrasos.core.forms import add_validation_error, form_status, submit
 from thrasos.core.gates import gate
+from thrasos.core.pdf import render_pdf
+from thrasos.permissions import Sensitivity
 from thrasos.reports.exports import Sheet
 from thrasos.reports.exports import response as spreadsheet_response
 
@@ -343,6 +345,40 @@ def beneficiary_detail(request, pk: int):
     beneficiary = selectors.beneficiary_get(request.membership, pk)
     access_log_for_request(request, beneficiary)
     return render(request, "beneficiaries/detail.html", _case_file_context(request, beneficiary))
+
+
+# Notes in the printed summary: the latest, the rest stays in the application.
+SUMMARY_NOTES = 5
+
+
+@gate(read=permissions.can_open_case_files)
+def beneficiary_summary_pdf(request, pk: int):
+    """The case file's summary as a PDF a caseworker files or hands to a
+    partner: identity essentials, pathway and stage, checklist, French level,
+    documents by name and expiry (not their contents), the latest notes when
+    the role may read notes. What the case file shows this member and no
+    more (same context); recorded in the access log as a PDF generated. One
+    or two pages: rendered in the request, like the sign-in sheets."""
+    beneficiary = selectors.beneficiary_get(request.membership, pk)
+    context = _case_file_context(request, beneficiary)
+    role = request.membership.role
+    notes = context["notes"] if permissions.may_read(role, Sensitivity.CASE_NOTES) else []
+    access_log_for_request(request, beneficiary, action=AccessAction.PRINT, detail="summary")
+    content = render_pdf(
+        "beneficiaries/pdf/summary.html",
+        {
+            **context,
+            "organisation": request.membership.organisation,
+            "printed_by": request.user,
+            "recent_notes": notes[:SUMMARY_NOTES],
+            "more_notes": max(len(notes) - SUMMARY_NOTES, 0),
+            "shows_documents": permissions.may_read(role, Sensitivity.DOCUMENTS),
+        },
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    stamp = timezone.localdate().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'inline; filename="synthese-{beneficiary.pk}-{stamp}.pdf"'
+    return response
 
 
 @gate(permissions.can_edit_case_files)

@@ -214,6 +214,7 @@ OBJECT_OF = {
     "member_reactivate": "member",
     "invitation_revoke": "invitation",
     "beneficiaries:detail": "person",
+    "beneficiaries:summary_pdf": "person",
     "beneficiaries:edit": "person",
     "beneficiaries:transition": "person",
     "beneficiaries:note_add": "person",

@@ -132,6 +132,7 @@ ALLOWED = {
     "beneficiaries:export": _read(CASE_FILES),
     "beneficiaries:export_xlsx": _read(CASE_FILES),
     "beneficiaries:detail": _read(CASE_FILES),
+    "beneficiaries:summary_pdf": _read(CASE_FILES),
     "beneficiaries:edit": _form(CASE_FILES),
     "beneficiaries:transition": _write(CASE_FILES),
     "beneficiaries:note_add": _write(CASE_FILES),

@@ -2,6 +2,7 @@
    enhancement only: every form also works as a plain POST without it.
    - the pathway form shows only the fields the chosen stage needs, and the
      header's "next stage" link opens it on that stage;
+   - after a panel is saved in place, its outcome takes the focus at once;
    - the print button. */
 (function () {
   "use strict";
@@ -66,6 +67,36 @@
       }
     });
   }
+
+  /* Scrolls `element` into sight below the sticky table of contents. */
+  function keepInSight(element) {
+    const nav = document.querySelector(".casefile-nav");
+    const top = (nav ? nav.getBoundingClientRect().height : 0) + 8;
+    const rect = element.getBoundingClientRect();
+    if (rect.top < top || rect.bottom > window.innerHeight) {
+      window.scrollBy({ top: rect.top - top, behavior: "instant" });
+    }
+  }
+
+  /* A panel saved in place (htmx) comes back with its outcome, "saved" or
+     "not saved" above the marked fields (casefile/_status.html, autofocus):
+     focus it as soon as the panel is swapped in. htmx focuses an autofocus
+     element only when it settles, 20 ms later, and meanwhile the focus was
+     on <body> (the submit button that had it is gone): a screen reader lost
+     its place, and a refused note right after a saved one was seen with the
+     focus on <body> (issue 17). The outcome is put in sight below the
+     sticky table of contents, where focus() alone could leave it. */
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const panel = event.detail.elt;
+    if (!panel || !panel.matches || !panel.matches(".casefile-panel")) {
+      return;
+    }
+    const outcome = panel.querySelector(".casefile-status[autofocus]");
+    if (outcome) {
+      outcome.focus({ preventScroll: true });
+      keepInSight(outcome);
+    }
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     init(document);

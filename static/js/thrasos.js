@@ -38,6 +38,10 @@
     focusedId = active && active.id ? active.id : null;
   });
   document.addEventListener("htmx:afterSettle", function (event) {
+    var active = document.activeElement;
+    if (active && active !== document.body && active.matches("[autofocus]")) {
+      return;  /* the response named what takes the focus (htmx focused it) */
+    }
     var target = event.detail.target;
     var named = target && target.querySelector("[data-focus-after-swap]");
     var element = named || (focusedId && document.getElementById(focusedId));

@@ -112,24 +112,99 @@ def test_a_note_is_saved_in_place_with_the_focus_on_it(live_url, helene, person,
     assert page.console_errors == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known defect since the merge of the case file with the phone layout: a note refused"
-    " right after a saved one: its error (autofocus) is in the page, the focus ends on <body>",
-)
-def test_a_refused_note_keeps_the_focus_on_its_error(live_url, helene, person, page):
+# Where the focus is at the moment a panel's outcome appears, from a mutation
+# observer: its callback runs right after the task that swapped the panel in,
+# before htmx settles (20 ms later), so a focus that only comes at settle time
+# (htmx's own autofocus) is seen as lost, every time, not by chance of timing.
+WATCH_FOCUS_WHEN_SHOWN = """selector => {
+  window.__focusWhenShown = null;
+  const observer = new MutationObserver(() => {
+    const shown = document.querySelector(selector);
+    if (shown) {
+      const active = document.activeElement;
+      window.__focusWhenShown = active === shown ? "outcome" : active.tagName;
+      observer.disconnect();
+    }
+  });
+  observer.observe(document.body, { subtree: true, childList: true });
+}"""
+
+# The focused element is in the viewport and not under the sticky table of
+# contents: what is at its centre is the element itself.
+FOCUS_IN_SIGHT = """() => {
+  const el = document.activeElement;
+  const rect = el.getBoundingClientRect();
+  const x = rect.left + rect.width / 2, y = rect.top + rect.height / 2;
+  return rect.top >= 0 && rect.bottom <= window.innerHeight
+    && el.contains(document.elementFromPoint(x, y));
+}"""
+
+
+def _refused_after_saved(page, panel_id, save, refuse, saved_text):
+    """Saves in the panel, then sends a refused form: the error has the focus
+    from the moment it is shown, in sight, and keeps it after htmx settles."""
+    panel = page.locator(f"#{panel_id}")
+    save(panel)
+    panel.get_by_text(saved_text).wait_for()
+    assert page.evaluate(FOCUS_IN_SIGHT)
+    page.evaluate(WATCH_FOCUS_WHEN_SHOWN, f"#{panel_id} .casefile-status.message-error")
+    refuse(panel)
+    panel.get_by_text("Non enregistré").wait_for()
+    assert page.evaluate("window.__focusWhenShown") == "outcome"
+    page.wait_for_timeout(100)  # htmx settled; thrasos.js restored nothing else
+    focused = page.evaluate(
+        "[document.activeElement.getAttribute('role'),"
+        f" !!document.activeElement.closest('#{panel_id}')]"
+    )
+    assert focused == ["alert", True]
+    assert page.evaluate(FOCUS_IN_SIGHT)
+
+
+@pytest.mark.parametrize("width,height", [(1366, 850), (390, 844)])
+def test_a_refused_note_keeps_the_focus_on_its_error(live_url, helene, person, page, width, height):
+    """Once a strict xfail: the error was focused by htmx's autofocus at
+    settle time, 20 ms after the swap, with the focus on <body> meanwhile."""
+    page.set_viewport_size({"width": width, "height": height})
+    _log_in(page, live_url, "helene@example.org")
+    page.goto(f"{live_url}/beneficiaires/{person.pk}/")
+
+    def save(notes):
+        notes.get_by_label("Note").fill("Appel de l’employeur.")
+        notes.get_by_role("button", name="Ajouter la note").click()
+
+    def refuse(notes):
+        notes.get_by_role("button", name="Ajouter la note").click()
+
+    _refused_after_saved(page, "notes", save, refuse, "Note ajoutée.")
+    assert page.evaluate("window.__cspViolations") == []
+    assert page.console_errors == []
+
+
+def test_a_refused_assessment_keeps_the_focus_on_its_error(live_url, helene, person, page):
+    """The same in the checklist & language panel, with the keyboard: Enter
+    in a field sends the form; the focus goes to the outcome, not back to
+    the field that had it."""
     page.set_viewport_size({"width": 390, "height": 844})
     _log_in(page, live_url, "helene@example.org")
-    url = f"{live_url}/beneficiaires/{person.pk}/"
-    page.goto(url)
-    notes = page.locator("#notes")
-    # Refused first, the error takes the focus; after a saved note, it does not.
-    notes.get_by_label("Note").fill("Appel de l’employeur.")
-    notes.get_by_role("button", name="Ajouter la note").click()
-    notes.get_by_text("Note ajoutée.").wait_for()
-    notes.get_by_role("button", name="Ajouter la note").click()
-    notes.get_by_text("Non enregistré").wait_for()
-    assert page.evaluate("!!document.activeElement.closest('#notes')")
+    page.goto(f"{live_url}/beneficiaires/{person.pk}/")
+
+    def save(panel):
+        panel.get_by_text("Enregistrer une évaluation").click()
+        panel.locator("#assessment_assessed_on").fill("2026-11-30")
+        panel.locator("#assessment_kind").select_option(value="before_session")
+        panel.locator("#assessment_oral_comprehension").select_option(value="A2")
+        panel.locator("#assessment_assessor").fill("GRETA Gironde")
+        panel.locator("#assessment_assessor").press("Enter")
+
+    def refuse(panel):
+        panel.get_by_text("Enregistrer une évaluation").click()
+        panel.locator("#assessment_assessor").fill("GRETA Gironde")
+        panel.locator("#assessment_assessor").press("Enter")  # no date
+
+    _refused_after_saved(page, "prerequis", save, refuse, "Évaluation enregistrée.")
+    assert "A2" in page.locator("#prerequis").inner_text()
+    assert page.evaluate("window.__cspViolations") == []
+    assert page.console_errors == []
 
 
 def test_the_pathway_form_asks_only_what_the_stage_needs(live_url, helene, person, page):

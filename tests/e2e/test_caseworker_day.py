@@ -146,6 +146,15 @@ def test_wide_pages_do_not_scroll_sideways_on_a_phone(live_url, role_cookies, ob
         ):
             page.goto(live_url + path)
             _no_sideways_scroll(page)
+    # A visually hidden label in a table that scrolls in its box ("End
+    # access – <name>…") once stood where its row put it and widened the page.
+    _as(page, live_url, role_cookies[Role.ADMIN])
+    for width, height in (PHONE, NARROW):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live_url}/organisation/")
+        assert page.locator("main table .visually-hidden").count() > 0
+        _no_sideways_scroll(page)
+    _as(page, live_url, role_cookies[Role.CASEWORKER])
     # A table wider than the screen scrolls in its own box, reachable by keyboard.
     page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
     page.goto(f"{live_url}/sessions/{objects['session']}/")
