@@ -51,10 +51,12 @@ UNITS = bare(
 )
 VOLUNTEERS = bare(
     "<table>{% for p in profiles %}<tr><td>{{ p.membership.user.first_name }} "
-    "{{ p.membership.user.last_name }}</td><td>{{ p.territory.name }}</td><td>"
-    "{{ p.charter_signed_on|date:'d/m/Y' }}</td><td>{{ p.current_mentees }}</td><td>"
-    "{{ p.last_note_on|date:'d/m/Y'|default:'—' }}</td><td>{{ p.silence_days }}</td></tr>"
-    "{% endfor %}</table>"
+    "{{ p.membership.user.last_name }}{% if not p.is_active %} paused{% endif %}</td><td>"
+    "{{ p.territory.name }}</td><td>{{ p.charter_signed_on|date:'d/m/Y' }}</td><td>"
+    "{{ p.current_mentees }}</td><td>{{ p.last_note_on|date:'d/m/Y'|default:'—' }}</td><td>"
+    "{{ p.silence_days }}</td></tr>{% endfor %}</table>"
+    "<ul>{% for m in without_profile %}<li>{{ m.user.first_name }} {{ m.user.last_name }}"
+    "</li>{% endfor %}</ul>"
 )
 
 
@@ -111,7 +113,12 @@ def main():
             "/parrainage/benevoles/",
             minimal(
                 charge,
-                lambda: {"profiles": mentoring.volunteers_overview(charge_member)},
+                lambda: {
+                    "profiles": mentoring.volunteers_overview(charge_member),
+                    "without_profile": list(
+                        mentoring.volunteer_members_without_profile(charge_member)
+                    ),
+                },
                 VOLUNTEERS,
             ),
         ),
