@@ -80,7 +80,11 @@ def _label_timetable(weeks):
 @gate(read=permissions.can_view_sessions)
 def session_detail(request, pk: int):
     session = selectors.session_get(request.membership, pk)
-    figures = selectors.session_figures(session)
+    # The timetable's activities (with their durations) serve the figures too.
+    weeks = selectors.timetable_by_week(session)
+    figures = selectors.session_figures(
+        session, activities=[a for _monday, items, _current in weeks for a in items]
+    )
     selectors.mark_participant_views(request.membership, figures.participants)
     waiting = list(session.enrolments.waiting().select_related("beneficiary"))
     candidates = enrolment_candidates(beneficiaries_for(request.membership), session)
@@ -95,7 +99,7 @@ def session_detail(request, pk: int):
             "waiting": waiting,
             "places_left": places_left,
             "is_full": places_left == 0 and session.status != session.Status.CLOSED,
-            "weeks": _label_timetable(selectors.timetable_by_week(session)),
+            "weeks": _label_timetable(weeks),
             # Several forms on one page: each its own ids ("on" is in both).
             "status_form": SessionStatusForm(session=session, auto_id="status_%s"),
             "enrolment_form": EnrolmentForm(candidates=candidates, auto_id="enrol_%s")
@@ -502,8 +506,8 @@ def attendance_grid(request, pk: int):
     """Participants × activities of the whole session, read-only; each
     column links to the group screen of its activity."""
     session = selectors.session_get(request.membership, pk)
-    figures = selectors.session_figures(session, with_marks=True)
-    activities = list(session.activities.order_by("date", "start_time", "id"))
+    activities = list(session.activities.with_hours().order_by("date", "start_time", "id"))
+    figures = selectors.session_figures(session, with_marks=True, activities=activities)
     rows = [(person, _grid_cells(person.marks, activities)) for person in figures.participants]
     return render(
         request,
