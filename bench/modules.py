@@ -93,8 +93,9 @@ def main():
                     # The page's rows read as the page reads them: its first
                     # keyset page (50 rows and one to know there is a next).
                     "rows": list(
-                        placements.contract_list_rows(placements.contracts_for(demo_member))
-                        .order_by("end_date", "id")[: CONTRACTS_PAGE + 1]
+                        placements.contract_list_rows(
+                            placements.contracts_for(demo_member)
+                        ).order_by("end_date", "id")[: CONTRACTS_PAGE + 1]
                     )
                 },
                 CONTRACTS,
