@@ -29,6 +29,7 @@ from floor import HEADER, bare, empty_page, measure, minimal, queries  # noqa: E
 from housing import selectors as housing  # noqa: E402
 from mentoring import selectors as mentoring  # noqa: E402
 from placements import selectors as placements  # noqa: E402
+from placements.views import PAGE_SIZE as CONTRACTS_PAGE  # noqa: E402
 from thrasos.accounts.models import Membership, Organisation  # noqa: E402
 from thrasos.tenancy import platform_context, tenant_context  # noqa: E402
 
@@ -36,10 +37,12 @@ settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
 CONTRACTS = bare(
     '<table>{% for c in rows %}<tr><td><a href="/beneficiaires/{{ c.beneficiary_id }}/">'
-    "{{ c.beneficiary.last_name }} {{ c.beneficiary.first_name }}</a></td><td>"
+    "{{ c.beneficiary.last_name }} {{ c.beneficiary.first_name }}</a> "
+    "{{ c.beneficiary.current_territory.name }}</td><td>"
     "{{ c.get_status_display }}</td><td>{{ c.employer.name }}</td><td>"
     "{{ c.training_organisation.name }}</td><td>{{ c.start_date|date:'d/m/Y' }} – "
-    "{{ c.end_date|date:'d/m/Y' }}</td><td>{{ c.trial_period_end|date:'d/m/Y' }}</td></tr>"
+    "{{ c.end_date|date:'d/m/Y' }}</td><td>{{ c.trial_period_end|date:'d/m/Y' }}</td><td>"
+    "{% if c.status == 'completed' %}{{ c.get_diploma_result_display }}{% endif %}</td></tr>"
     "{% endfor %}</table>"
 )
 UNITS = bare(
@@ -51,10 +54,12 @@ UNITS = bare(
 )
 VOLUNTEERS = bare(
     "<table>{% for p in profiles %}<tr><td>{{ p.membership.user.first_name }} "
-    "{{ p.membership.user.last_name }}</td><td>{{ p.territory.name }}</td><td>"
-    "{{ p.charter_signed_on|date:'d/m/Y' }}</td><td>{{ p.current_mentees }}</td><td>"
-    "{{ p.last_note_on|date:'d/m/Y'|default:'—' }}</td><td>{{ p.silence_days }}</td></tr>"
-    "{% endfor %}</table>"
+    "{{ p.membership.user.last_name }}{% if not p.is_active %} paused{% endif %}</td><td>"
+    "{{ p.territory.name }}</td><td>{{ p.charter_signed_on|date:'d/m/Y' }}</td><td>"
+    "{{ p.current_mentees }}</td><td>{{ p.last_note_on|date:'d/m/Y'|default:'—' }}</td><td>"
+    "{{ p.silence_days }}</td></tr>{% endfor %}</table>"
+    "<ul>{% for m in without_profile %}<li>{{ m.user.first_name }} {{ m.user.last_name }}"
+    "</li>{% endfor %}</ul>"
 )
 
 
@@ -85,8 +90,12 @@ def main():
             minimal(
                 demo,
                 lambda: {
+                    # The page's rows read as the page reads them: its first
+                    # keyset page (50 rows and one to know there is a next).
                     "rows": list(
-                        placements.contracts_for(demo_member).order_by("end_date", "id")[:101]
+                        placements.contract_list_rows(
+                            placements.contracts_for(demo_member)
+                        ).order_by("end_date", "id")[: CONTRACTS_PAGE + 1]
                     )
                 },
                 CONTRACTS,
@@ -111,7 +120,12 @@ def main():
             "/parrainage/benevoles/",
             minimal(
                 charge,
-                lambda: {"profiles": mentoring.volunteers_overview(charge_member)},
+                lambda: {
+                    "profiles": mentoring.volunteers_overview(charge_member),
+                    "without_profile": list(
+                        mentoring.volunteer_members_without_profile(charge_member)
+                    ),
+                },
                 VOLUNTEERS,
             ),
         ),

@@ -21,7 +21,7 @@ from beneficiaries.models import (
 from beneficiaries.pathway import State
 from thrasos import permissions
 from thrasos.accounts.models import Membership, Territory
-from thrasos.core.widgets import FastSelect
+from thrasos.core.widgets import FastSelect, fast_selects
 from thrasos.referentials.languages import LANGUAGES
 
 RECORD_FIELDS = [
@@ -64,6 +64,7 @@ class OwnIds:
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
+        fast_selects(self)
 
 
 class BeneficiaryForm(forms.ModelForm):

@@ -9,10 +9,13 @@ admins) reach the pairs of their territories."""
 import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from beneficiaries.models import Beneficiary, BeneficiaryReferent
 from mentoring.models import (
@@ -265,25 +268,81 @@ def volunteer_member_get(membership, pk: int) -> Membership:
     return get_object_or_404(members.select_related("user"), pk=pk)
 
 
+# What a row of the volunteers list reads: no other column.
+VOLUNTEER_LIST_COLUMNS = (
+    "id",
+    "organisation_id",
+    "membership_id",
+    "territory_id",
+    "charter_signed_on",
+    "is_active",
+    "membership__id",
+    "membership__user_id",
+    "membership__user__id",
+    "membership__user__first_name",
+    "membership__user__last_name",
+    "territory__id",
+    "territory__name",
+)
+
+
 def volunteers_overview(membership) -> list[VolunteerProfile]:
     """The volunteers list: charter, current mentees, last note, silence in
-    days — one query whatever the number of volunteers."""
+    days — one query whatever the number of volunteers.
+
+    The mentee count and the last note are correlated subqueries on the
+    indexes (organisation, volunteer, status) and (organisation, mentorship,
+    occurred_on), not a join of every profile with every pair and every note
+    grouped afterwards: that join multiplied the rows by the notes (2,000
+    rows for 168 volunteers), sorted them with every column of the user and
+    took 400 ms at 1,700 volunteers."""
     today = timezone.localdate()
+    current_mentees = (
+        Mentorship.objects.filter(volunteer=OuterRef("pk"))
+        .current()
+        .order_by()
+        .values("volunteer")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    last_note = (
+        MentoringNote.objects.filter(mentorship__volunteer=OuterRef("pk"))
+        .order_by()
+        .values("mentorship__volunteer")
+        .annotate(on=Max("occurred_on"))
+        .values("on")
+    )
     profiles = list(
         volunteers_for(membership)
         .select_related("membership__user", "territory")
+        .only(*VOLUNTEER_LIST_COLUMNS)
         .annotate(
-            # distinct: the join with the notes repeats each pair.
-            current_mentees=Count(
-                "mentorships", filter=~Q(mentorships__status="ended"), distinct=True
-            ),
-            last_note_on=Max("mentorships__notes__occurred_on"),
+            current_mentees=Coalesce(Subquery(current_mentees), 0),
+            last_note_on=Subquery(last_note),
         )
         .order_by("territory__name", "membership__user__last_name", "id")
     )
     for profile in profiles:
         profile.silence_days = (today - profile.last_note_on).days if profile.last_note_on else None
     return profiles
+
+
+def label_volunteers(profiles: list[VolunteerProfile]) -> None:
+    """Give each row of the volunteers list its name, links and silence,
+    worked out once per page rather than once per row in the template (two
+    reverse() and a plural translation per row)."""
+    profile_link = reverse("mentoring:volunteer_profile", args=[0]).removesuffix("0/profil/")
+    nudge_link = reverse("mentoring:nudge", args=[0]).removesuffix("0/relance/")
+    for profile in profiles:
+        profile.full_name = profile.membership.user.get_full_name()
+        profile.profile_link = f"{profile_link}{profile.membership_id}/profil/"
+        profile.nudge_link = f"{nudge_link}{profile.pk}/relance/"
+        days = profile.silence_days
+        profile.silence_label = (
+            "—"
+            if days is None
+            else ngettext("%(counter)s day", "%(counter)s days", days) % {"counter": days}
+        )
 
 
 # --- the case file

@@ -181,11 +181,13 @@ def alert_acknowledge(request, pk: int):
 
 @gate(read=permissions.can_supervise_mentoring)
 def volunteers(request):
+    profiles = selectors.volunteers_overview(request.membership)
+    selectors.label_volunteers(profiles)
     return _page(
         request,
         "mentoring/volunteers.html",
         {
-            "profiles": selectors.volunteers_overview(request.membership),
+            "profiles": profiles,
             "without_profile": list(
                 selectors.volunteer_members_without_profile(request.membership)
             ),

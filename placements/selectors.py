@@ -2,11 +2,15 @@
 
 import datetime
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
+from beneficiaries.models import Beneficiary
 from thrasos import permissions
+from thrasos.accounts.models import Territory
 
 from .models import (
     AlternanceContract,
@@ -48,6 +52,75 @@ def contracts_for(membership):
     return AlternanceContract.objects.in_territories(
         permissions.territory_ids(membership)
     ).select_related("beneficiary", "employer", "training_organisation", "opco", "diploma_level")
+
+
+# What a row of the contracts list reads: no other column.
+CONTRACT_LIST_COLUMNS = (
+    "id",
+    "organisation_id",
+    "beneficiary_id",
+    "employer_id",
+    "training_organisation_id",
+    "status",
+    "diploma_result",
+    "start_date",
+    "end_date",
+    "trial_period_end",
+)
+
+
+def contract_list_rows(queryset):
+    """The contracts list's rows, their people, territories and partners
+    read by prefetch after the page's LIMIT (joined before it, the planner,
+    misled by row-level security's filters on every table, sorted every
+    contract of the organisation), each with the columns the list shows."""
+    return (
+        queryset.select_related(None)
+        .only(*CONTRACT_LIST_COLUMNS)
+        .prefetch_related(
+            Prefetch(
+                "beneficiary",
+                Beneficiary.objects.only(
+                    "id", "organisation_id", "last_name", "first_name", "current_territory_id"
+                ).prefetch_related(
+                    Prefetch("current_territory", Territory.objects.only("id", "name"))
+                ),
+            ),
+            Prefetch("employer", Employer.objects.only("id", "organisation_id", "name")),
+            Prefetch(
+                "training_organisation",
+                TrainingOrganisation.objects.only("id", "organisation_id", "name"),
+            ),
+        )
+    )
+
+
+def label_contract_rows(membership, rows) -> None:
+    """Give each row of the contracts list its case-file link (only where the
+    member opens that case file: thrasos.permissions.opens_case_file_in),
+    employer link and labels, worked out once per page rather than once per
+    row in the template (a template tag, reverse() and choice lookups)."""
+    if not rows:
+        return
+    case_file = reverse("beneficiaries:detail", args=[0]).removesuffix("0/")
+    employer = reverse("placements:employer_detail", args=[0]).removesuffix("0/")
+    statuses = {value: str(label) for value, label in AlternanceContract.Status.choices}
+    results = {
+        value: str(label)
+        for value, label in AlternanceContract._meta.get_field("diploma_result").choices
+    }
+    opens = permissions.can_open_case_files(membership)
+    territory_ids = permissions.territory_ids(membership)
+    for c in rows:
+        person = c.beneficiary
+        c.case_file_href = (
+            f"{case_file}{person.pk}/#placements"
+            if opens and (territory_ids is None or person.current_territory_id in territory_ids)
+            else ""
+        )
+        c.employer_href = f"{employer}{c.employer_id}/"
+        c.status_label = statuses.get(c.status, c.status)
+        c.diploma_result_label = results.get(c.diploma_result, c.diploma_result)
 
 
 def contract_get(membership, pk: int) -> AlternanceContract:

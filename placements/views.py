@@ -219,12 +219,8 @@ def contract_list(request):
     """Ordered by end date (what ends first), paged by keyset."""
     form, queryset = _filtered_contracts(request)
     # The page of contracts first (index on organisation, end date, id), then
-    # the people, partners and territories of those rows: joined before the
-    # LIMIT, the planner (misled by row-level security's filters on every
-    # table) sorted every contract of the organisation.
-    queryset = queryset.select_related(None).prefetch_related(
-        "beneficiary__current_territory", "employer", "training_organisation"
-    )
+    # the people, partners and territories of those rows.
+    queryset = selectors.contract_list_rows(queryset)
     page = (
         keyset_page(
             queryset,
@@ -237,6 +233,8 @@ def contract_list(request):
         if not form.errors
         else None
     )
+    if page:
+        selectors.label_contract_rows(request.membership, page.rows)
     return render(
         request,
         "placements/contracts.html",

@@ -14,6 +14,7 @@ from sessions.models import (
 )
 from sessions.services import STATUS_MOVES
 from thrasos.accounts.models import Territory
+from thrasos.core.widgets import fast_selects
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -88,6 +89,7 @@ class SessionStatusForm(forms.Form):
             for value, label in PreparationSession.Status.choices
             if value in STATUS_MOVES[session.status]
         ]
+        fast_selects(self)  # on every session page
 
 
 class EnrolmentForm(forms.Form):
@@ -105,6 +107,9 @@ class EnrolmentForm(forms.Form):
         self.fields["beneficiary"].label_from_instance = lambda b: (
             f"{b.full_name} ({b.birth_date:%d/%m/%Y})"
         )
+        # Every admitted person of the member's territories is an option, on
+        # every session page: no template per option.
+        fast_selects(self)
 
 
 def enrolment_candidates(beneficiaries, session: PreparationSession):

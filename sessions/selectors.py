@@ -114,16 +114,20 @@ class SessionFigures:
         return round(total / len(self.participants), 1)
 
 
-def session_figures(session: PreparationSession, *, with_marks: bool = False) -> SessionFigures:
+def session_figures(
+    session: PreparationSession, *, with_marks: bool = False, activities=None
+) -> SessionFigures:
     """FLE hours and attendance rates of a session, per kind and per person,
     in a constant number of queries (whatever the number of activities and
-    participants)."""
+    participants). `activities`: the session's, with `duration` (with_hours),
+    when the page has read them already."""
     today = timezone.localdate()
-    activities = list(
-        session.activities.with_hours().only(
-            "id", "kind", "date", "start_time", "end_time", "cancelled_at", "participant_id"
+    if activities is None:
+        activities = list(
+            session.activities.with_hours().only(
+                "id", "kind", "date", "start_time", "end_time", "cancelled_at", "participant_id"
+            )
         )
-    )
     fle = [a for a in activities if a.kind == ActivityKind.FLE and not a.is_cancelled]
     enrolments = list(
         session.enrolments.participants()
@@ -184,8 +188,10 @@ def timetable_by_week(session: PreparationSession):
     """[(monday, [activities], is the current week)], weeks in order."""
     today = timezone.localdate()
     this_monday = today - datetime.timedelta(days=today.weekday())
-    activities = session.activities.select_related("participant__beneficiary").order_by(
-        "date", "start_time", "id"
+    activities = (
+        session.activities.with_hours()
+        .select_related("participant__beneficiary")
+        .order_by("date", "start_time", "id")
     )
     return [
         (monday, list(items), monday == this_monday)

@@ -4,7 +4,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,7 +25,7 @@ from sessions.forms import (
     SessionStatusForm,
     enrolment_candidates,
 )
-from sessions.models import Enrolment
+from sessions.models import ActivityKind, Enrolment
 from thrasos import permissions
 from thrasos.core.forms import add_validation_error, form_status, submit
 from thrasos.core.gates import gate
@@ -52,10 +56,35 @@ def session_create(request):
     return _form_page(request, None, form, title=_("New session"), status=form_status(form))
 
 
+def _label_timetable(weeks):
+    """Give each activity of the timetable its links and labels, worked out
+    once per page: 150 activities had four reverse(), a lazy kind label and
+    three date/time formats each in the template."""
+    link = reverse("sessions:attendance", args=[0]).removesuffix("0/")
+    kinds = {kind: str(label) for kind, label in ActivityKind.choices}
+    weekdays = {day: str(name) for day, name in WEEKDAYS_ABBR.items()}
+    for _monday, activities, _current in weeks:
+        for a in activities:
+            base = f"{link}{a.pk}/"
+            a.attendance_href = base
+            a.signin_sheet_href = f"{base}emargement.pdf"
+            a.edit_href = f"{base}modifier/"
+            a.cancel_href = f"{base}annuler/"
+            a.restore_href = f"{base}retablir/"
+            a.kind_label = a.title or kinds.get(a.kind, a.kind)
+            a.day_label = f"{weekdays[a.date.weekday()]} {a.date.day:02d}/{a.date.month:02d}"
+            a.time_label = f"{a.start_time:%H:%M}–{a.end_time:%H:%M}"
+    return weeks
+
+
 @gate(read=permissions.can_view_sessions)
 def session_detail(request, pk: int):
     session = selectors.session_get(request.membership, pk)
-    figures = selectors.session_figures(session)
+    # The timetable's activities (with their durations) serve the figures too.
+    weeks = selectors.timetable_by_week(session)
+    figures = selectors.session_figures(
+        session, activities=[a for _monday, items, _current in weeks for a in items]
+    )
     selectors.mark_participant_views(request.membership, figures.participants)
     waiting = list(session.enrolments.waiting().select_related("beneficiary"))
     candidates = enrolment_candidates(beneficiaries_for(request.membership), session)
@@ -70,7 +99,7 @@ def session_detail(request, pk: int):
             "waiting": waiting,
             "places_left": places_left,
             "is_full": places_left == 0 and session.status != session.Status.CLOSED,
-            "weeks": selectors.timetable_by_week(session),
+            "weeks": _label_timetable(weeks),
             # Several forms on one page: each its own ids ("on" is in both).
             "status_form": SessionStatusForm(session=session, auto_id="status_%s"),
             "enrolment_form": EnrolmentForm(candidates=candidates, auto_id="enrol_%s")
@@ -435,28 +464,57 @@ def attendance_today(request):
     )
 
 
+def _grid_columns(activities) -> list[dict]:
+    """The grid's column heads, worked out once per page: link, kind
+    abbreviation and label, date and time (no reverse(), lazy translation or
+    date format per column in the template)."""
+    link = reverse("sessions:attendance", args=[0]).removesuffix("0/")
+    abbreviations = {kind: str(text) for kind, text in selectors.KIND_ABBREVIATIONS.items()}
+    kinds = {kind: str(label) for kind, label in ActivityKind.choices}
+    return [
+        {
+            "href": f"{link}{a.pk}/",
+            "is_cancelled": a.is_cancelled,
+            "title": f"{a.title or kinds.get(a.kind, a.kind)} {a.start_time:%H:%M}",
+            "day": f"{a.date.day:02d}/{a.date.month:02d}",
+            "kind_label": kinds.get(a.kind, a.kind),
+            "abbreviation": abbreviations[a.kind],
+        }
+        for a in activities
+    ]
+
+
+def _grid_cells(marks: dict, activities) -> str:
+    """A participant's row of marks as HTML: 150 activities × 20 people are
+    3,000 cells, each with a few distinct values, written once per distinct
+    mark rather than through the template's loop once per cell."""
+    cells = {}
+    for status, letter in selectors.STATUS_LETTERS.items():
+        cells[status] = format_html('<td class="mark-{}">{}</td>', status, letter)
+    cells[""] = mark_safe('<td class="mark-none">–</td>')
+    parts = []
+    for a in activities:
+        mark = marks.get(a.pk, "")
+        if mark not in cells:
+            cells[mark] = format_html('<td class="mark-{}">–</td>', mark)
+        parts.append(cells[mark])
+    return mark_safe("".join(parts))  # noqa: S308 - every part built by format_html
+
+
 @gate(read=permissions.can_view_sessions)
 def attendance_grid(request, pk: int):
     """Participants × activities of the whole session, read-only; each
     column links to the group screen of its activity."""
     session = selectors.session_get(request.membership, pk)
-    figures = selectors.session_figures(session, with_marks=True)
-    activities = list(session.activities.order_by("date", "start_time", "id"))
-    letters = selectors.STATUS_LETTERS
-    rows = [
-        (
-            person,
-            [(m, letters.get(m, "")) for m in (person.marks.get(a.pk, "") for a in activities)],
-        )
-        for person in figures.participants
-    ]
-    abbreviations = selectors.KIND_ABBREVIATIONS
+    activities = list(session.activities.with_hours().order_by("date", "start_time", "id"))
+    figures = selectors.session_figures(session, with_marks=True, activities=activities)
+    rows = [(person, _grid_cells(person.marks, activities)) for person in figures.participants]
     return render(
         request,
         "sessions/grid.html",
         {
             "session": session,
-            "activities": [(a, abbreviations[a.kind]) for a in activities],
+            "columns": _grid_columns(activities),
             "rows": rows,
             "status_legend": selectors.status_legend(),
             "kind_legend": selectors.kind_legend(),

@@ -241,6 +241,21 @@ def test_the_volunteers_list_counts_pairs_not_notes(caseworker, w):
     assert profiles[w["profile"].pk].silence_days == 0
 
 
+def test_the_volunteers_list_shows_a_volunteer_without_pairs(caseworker, w):
+    member = factories.member(w["org"], Role.VOLUNTEER, territories=[w["territory"]], mfa=False)
+    profile = mf.profile(w["org"], member, w["territory"])
+    with tenant_context(w["org"]):
+        profiles = {
+            p.pk: p for p in selectors.volunteers_overview(w["a"]["members"][Role.CASEWORKER])
+        }
+    assert profiles[profile.pk].current_mentees == 0
+    assert profiles[profile.pk].last_note_on is None
+    assert profiles[profile.pk].silence_days is None
+    body = caseworker.get(reverse("mentoring:volunteers")).content.decode()
+    assert reverse("mentoring:nudge", args=[profile.pk]) in body
+    assert reverse("mentoring:volunteer_profile", args=[member.pk]) in body
+
+
 VOLUNTEERS_QUERIES = 12  # and the bell
 
 

@@ -292,6 +292,9 @@ def test_contracts_list_filters_scope_and_query_count(cw, a, partners, django_as
     with django_assert_num_queries(CONTRACTS_QUERIES):
         body = cw.get(url).content.decode()
     assert "VISIBLE" in body and "INVISIBLE" not in body
+    # The row links to the case file's work-study panel and to the employer.
+    assert f'<a href="{person.get_absolute_url()}#placements">VISIBLE' in body
+    assert f'href="{partners[0].get_absolute_url()}"' in body
     for i in range(5):
         p = pf.seeking(a["org"], a["territory"], a["actor"], last_name=f"Autre{i}")
         pf.contract(

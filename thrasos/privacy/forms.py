@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from thrasos.core.widgets import fast_selects
 from thrasos.privacy.models import AnonymisationKind, InformationNotice, RetentionHold
 
 
@@ -22,6 +23,7 @@ class InformationNoticeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["received_on"].initial = timezone.localdate()
         self.fields["language"].initial = "fr"
+        fast_selects(self)  # on every case file
 
 
 class RetentionHoldForm(forms.ModelForm):

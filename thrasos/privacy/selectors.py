@@ -191,19 +191,22 @@ def inactive_on_soon(person, *, today: datetime.date | None = None) -> datetime.
     """The day the person's record becomes inactive, when that is within
     NOTICE_DAYS days and no reason keeps it (the case file flags it)."""
     today = today or timezone.localdate()
-    # One person: the per-person lookups (records_becoming_inactive() scans
-    # the whole organisation).
-    people = registry.person_model().objects.filter(pk=person.pk)
-    last = _not_anonymised(with_last_activity(people)).values_list("last_activity", flat=True)
-    last = last.first()
-    if last is None:
+    # The same test as records_becoming_inactive(NOTICE_DAYS) for one person
+    # (that one scans the whole organisation), with the last activity computed
+    # once and compared here: filtering on it
+    # repeats its dozen subqueries in the SQL for each bound (planning the
+    # query cost more than running it, on every case file).
+    start = _start_of(today - INACTIVITY)
+    end = _start_of(today + datetime.timedelta(days=NOTICE_DAYS) - INACTIVITY)
+    people = with_last_activity(registry.person_model().objects.filter(pk=person.pk))
+    row = (
+        _held_on(_not_anonymised(people), today + datetime.timedelta(days=NOTICE_DAYS))
+        .values("last_activity", "held")
+        .first()
+    )
+    if row is None or row["held"] or not start <= row["last_activity"] < end:
         return None
-    day = inactive_on(last)
-    if not today < day <= today + datetime.timedelta(days=NOTICE_DAYS):
-        return None
-    if RetentionHold.objects.filter(person=person, keep_until__gte=day).exists():
-        return None
-    return day
+    return inactive_on(row["last_activity"])
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
