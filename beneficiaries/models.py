@@ -231,10 +231,17 @@ class BeneficiaryQuerySet(TerritoryQuerySet):
         # left to right and stops at the first true.
         key = skeleton[: self.FUZZY_MIN_SKELETON]
         compact = needle.replace(" ", "")
+        # The parts: the candidates by the skeleton last name first, and the
+        # others by the skeleton first name first; the key as well, so that
+        # PostgreSQL may walk a part in name order from its key index or
+        # collect it from its skeleton index (both hold what is read here).
+        top = skeleton + "\U0010ffff"
+        by_lf = models.Q(search_skeleton_lf__gte=skeleton, search_skeleton_lf__lt=top)
+        by_fl = models.Q(search_skeleton_fl__gte=skeleton, search_skeleton_fl__lt=top)
         keys = {
             "": models.Q(search_key_lf=key) | models.Q(search_key_fl=key),
-            "lf": models.Q(search_key_lf=key),
-            "fl": models.Q(search_key_fl=key) & ~models.Q(search_key_lf=key),
+            "lf": models.Q(search_key_lf=key) & by_lf,
+            "fl": models.Q(search_key_fl=key) & by_fl & ~by_lf,
         }[part]
         return self.filter(
             keys,
@@ -282,6 +289,14 @@ SEARCH_INCLUDE = (
     "search_first_last",
     "search_skeleton_lf",
     "search_skeleton_fl",
+    "current_territory",
+    "state",
+)
+SKELETON_INCLUDE = (
+    "search_last_first",
+    "search_first_last",
+    "search_key_lf",
+    "search_key_fl",
     "current_territory",
     "state",
 )
@@ -498,8 +513,16 @@ class Beneficiary(TenantModel):
             models.Index(
                 fields=["organisation", "state_changed_at", "id"], name="benef_state_changed"
             ),
-            models.Index(fields=["organisation", "search_skeleton_lf"], name="benef_skeleton_lf"),
-            models.Index(fields=["organisation", "search_skeleton_fl"], name="benef_skeleton_fl"),
+            models.Index(
+                fields=["organisation", "search_skeleton_lf"],
+                include=[*SKELETON_INCLUDE, "search_skeleton_fl"],
+                name="benef_skeleton_lf",
+            ),
+            models.Index(
+                fields=["organisation", "search_skeleton_fl"],
+                include=[*SKELETON_INCLUDE, "search_skeleton_lf"],
+                name="benef_skeleton_fl",
+            ),
             models.Index(fields=["organisation", "search_phone"], name="benef_phone"),
             # The fuzzy search reads them in name order (selectors.page_ordering);
             # what they include answers the search and the list's usual
