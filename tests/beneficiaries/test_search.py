@@ -236,15 +236,18 @@ NEEDLES_PEOPLE = [
 ]
 
 
-def test_every_fuzzy_match_shares_the_needles_key(a, actor, people):
-    """The fuzzy list is read in two parts (search_key_lf, search_key_fl):
-    a match outside both would never be shown. Every prefix of every name,
-    each side first, and the typos of the other tests."""
+def test_every_fuzzy_match_is_in_one_part(a, actor, people):
+    """The fuzzy list is read in two parts (the skeleton's candidates last
+    name first, then first name first, each with its key): a match in
+    neither would never be shown, one in both twice. Every prefix of every
+    name, each side first, with and without spaces, and the typos of the
+    other tests."""
     from beneficiaries.models import fuzzy_key
 
     _bulk(a["org"], a["territory"], NEEDLES_PEOPLE)
     with tenant_context(a["org"]):
-        names = list(Beneficiary.objects.values_list("search_last_first", "search_first_last"))
+        rows = list(Beneficiary.objects.values_list("pk", "search_last_first", "search_first_last"))
+    names = [(lf, fl) for _, lf, fl in rows]
     needles = {"mohamed", "mohamad", "dalmeida", "abdelrahman", "tesfaie", "mahmoud", "stefan"}
     for name in chain.from_iterable(names):
         needles.update(name[:n] for n in range(1, len(name) + 1))
@@ -255,9 +258,17 @@ def test_every_fuzzy_match_shares_the_needles_key(a, actor, people):
             key = fuzzy_key(needle)
             if not key:
                 continue
-            for b in Beneficiary.objects.search(needle):
+            matches = set(Beneficiary.objects.search(needle).values_list("pk", flat=True))
+            # Whatever the fuzzy path, a name that starts with the needle is found.
+            starting = {pk for pk, *sides in rows if any(n.startswith(needle) for n in sides)}
+            assert starting <= matches, needle
+            lf = set(Beneficiary.objects.search(needle, part="lf").values_list("pk", flat=True))
+            fl = set(Beneficiary.objects.search(needle, part="fl").values_list("pk", flat=True))
+            assert matches == lf | fl, needle
+            assert not lf & fl, needle
+            for b in Beneficiary.objects.filter(pk__in=matches):
                 assert key in (b.search_key_lf, b.search_key_fl), (needle, b.search_last_first)
-                checked += 1
+            checked += len(matches)
     assert checked > 300
 
 
