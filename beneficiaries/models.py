@@ -221,25 +221,25 @@ class BeneficiaryQuerySet(TerritoryQuerySet):
         skeleton = needle_skeleton(needle)
         if len(skeleton) < self.FUZZY_MIN_SKELETON:
             return self.filter(prefix)
-        # Every match has the skeleton's key on one side (fuzzy_key): the two
-        # key indexes select the rows; the rest is checked on those rows
-        # only, with functions no index is tried for (starts_with), which
-        # keeps the plan cheap to make. Sure matches first: the name's
-        # prefix, or its prefix without spaces ("dalmeida" is D'Almeida);
-        # the trigram word similarity (about 1.5 µs a name) only for the
-        # other candidates of the skeleton — PostgreSQL evaluates an OR from
-        # left to right and stops at the first true.
-        key = skeleton[: self.FUZZY_MIN_SKELETON]
-        compact = needle.replace(" ", "")
-        # The parts: the candidates by the skeleton last name first, and the
-        # others by the skeleton first name first; the key as well, so that
-        # PostgreSQL may walk a part in name order from its key index or
-        # collect it from its skeleton index (both hold what is read here).
+        # Every match is a candidate of the skeleton (its skeleton, last
+        # name first or first name first, starts with the needle's: a name
+        # starting with the needle too), selected by a range on the skeleton
+        # indexes; the rest is checked on those rows only, with functions no
+        # index is tried for (starts_with), which keeps the plan cheap to
+        # make. Sure matches first: the name's prefix, or its prefix without
+        # spaces ("dalmeida" is D'Almeida); the trigram word similarity
+        # (about 1.5 µs a name) only for the others — PostgreSQL evaluates an
+        # OR from left to right and stops at the first true.
         top = skeleton + "\U0010ffff"
         by_lf = models.Q(search_skeleton_lf__gte=skeleton, search_skeleton_lf__lt=top)
         by_fl = models.Q(search_skeleton_fl__gte=skeleton, search_skeleton_fl__lt=top)
+        # The two disjoint parts (`part`) carry the key as well, so that
+        # PostgreSQL may walk a part in name order from its key index, or
+        # collect it from its skeleton index (both hold what is read here).
+        key = skeleton[: self.FUZZY_MIN_SKELETON]
+        compact = needle.replace(" ", "")
         keys = {
-            "": models.Q(search_key_lf=key) | models.Q(search_key_fl=key),
+            "": by_lf | by_fl,
             "lf": models.Q(search_key_lf=key) & by_lf,
             "fl": models.Q(search_key_fl=key) & by_fl & ~by_lf,
         }[part]
