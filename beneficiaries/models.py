@@ -95,17 +95,51 @@ def normalise_phone(value: str) -> str:
     return digits
 
 
+# The length of a skeleton's key (search_key_lf/_fl): the shortest skeleton
+# the fuzzy search uses, so that every fuzzy match of a needle shares the
+# first letters of the needle's skeleton, on one side of the name or the other.
+SKELETON_KEY = 3
+
+
 def search_columns(last_name: str, first_name: str, phone: str = "") -> dict[str, str]:
     """The stored search columns of a person (kept by Beneficiary.save(); the
     scale seed, which bulk-inserts, calls it directly)."""
     last, first = normalise_name(last_name), normalise_name(first_name)
+    skeleton_lf, skeleton_fl = name_skeleton(f"{last} {first}"), name_skeleton(f"{first} {last}")
     return {
         "search_last_first": f"{last} {first}".strip(),
         "search_first_last": f"{first} {last}".strip(),
-        "search_skeleton_lf": name_skeleton(f"{last} {first}"),
-        "search_skeleton_fl": name_skeleton(f"{first} {last}"),
+        "search_skeleton_lf": skeleton_lf,
+        "search_skeleton_fl": skeleton_fl,
+        "search_key_lf": skeleton_lf[:SKELETON_KEY],
+        "search_key_fl": skeleton_fl[:SKELETON_KEY],
         "search_phone": normalise_phone(phone),
     }
+
+
+def needle_skeleton(needle: str) -> str:
+    """The skeleton every name starting with `needle` (normalised) starts
+    with. A needle ending in "p" may be cut in the middle of a "ph" (an "f"
+    in the name's skeleton): its last "p" is left out."""
+    letters = "".join(c for c in needle if c.isalpha())
+    return name_skeleton(letters[:-1] if letters.endswith("p") else letters)
+
+
+def fuzzy_key(query: str) -> str:
+    """The key (search_key_lf or search_key_fl) of every person a name
+    search for `query` finds by its fuzzy path: the first letters of the
+    needle's skeleton, "" when the query is not searched fuzzily (a date, a
+    phone number, a skeleton too short)."""
+    query = (query or "").strip()
+    if not query or parse_day(query) is not None or _is_phone(query):
+        return ""
+    skeleton = needle_skeleton(normalise_name(query))
+    return skeleton[:SKELETON_KEY] if len(skeleton) >= SKELETON_KEY else ""
+
+
+def _is_phone(query: str) -> bool:
+    digits = "".join(c for c in query if c.isdigit())
+    return len(digits) >= 6 and all(c.isdigit() or c in "+ .-/()" for c in query)
 
 
 @track_changes
@@ -147,9 +181,9 @@ class BeneficiaryQuerySet(TerritoryQuerySet):
     # word_similarity: the needle against the closest words of the name).
     FUZZY_THRESHOLD = 0.5
     # Shorter skeletons match too many people to be worth a fuzzy look.
-    FUZZY_MIN_SKELETON = 3
+    FUZZY_MIN_SKELETON = SKELETON_KEY
 
-    def search(self, query: str):
+    def search(self, query: str, *, part: str = ""):
         """Find people by what a caseworker types: a birth date (31/12/1990
         or 1990-12-31), a phone number (6 digits or more, any format), or a
         name — accent- and case-insensitive, first name first or last name
@@ -163,14 +197,18 @@ class BeneficiaryQuerySet(TerritoryQuerySet):
         LEAKPROOF run before the tenant policy (../shared/TENANCY.md). So the
         fuzzy path takes its candidates by prefix of the name's consonant
         skeleton (name_skeleton), and pg_trgm's trigram word similarity, a
-        filter on those few rows, decides which ones really look alike."""
+        filter on those few rows, decides which ones really look alike.
+
+        `part` ("lf" or "fl") keeps one of the two disjoint parts of a fuzzy
+        search: the people with the needle's key last name first, or the
+        others, with it first name first (the list reads each in name order
+        from its own index: selectors.fuzzy_parts)."""
         query = (query or "").strip()
         if not query:
             return self
         if (day := parse_day(query)) is not None:
             return self.filter(birth_date=day)
-        digits = "".join(c for c in query if c.isdigit())
-        if len(digits) >= 6 and all(c.isdigit() or c in "+ .-/()" for c in query):
+        if _is_phone(query):
             phone = normalise_phone(query)
             return self.filter(search_phone__gte=phone, search_phone__lt=phone + "\U0010ffff")
         needle = normalise_name(query)
@@ -180,19 +218,88 @@ class BeneficiaryQuerySet(TerritoryQuerySet):
         prefix = models.Q(search_last_first__gte=needle, search_last_first__lt=upper) | models.Q(
             search_first_last__gte=needle, search_first_last__lt=upper
         )
-        skeleton = name_skeleton(needle)
+        skeleton = needle_skeleton(needle)
         if len(skeleton) < self.FUZZY_MIN_SKELETON:
             return self.filter(prefix)
+        # Every match is a candidate of the skeleton (its skeleton, last
+        # name first or first name first, starts with the needle's: a name
+        # starting with the needle too), selected by a range on the skeleton
+        # indexes; the rest is checked on those rows only, with functions no
+        # index is tried for (starts_with), which keeps the plan cheap to
+        # make. Sure matches first: the name's prefix, or its prefix without
+        # spaces ("dalmeida" is D'Almeida); the trigram word similarity
+        # (about 1.5 µs a name) only for the others — PostgreSQL evaluates an
+        # OR from left to right and stops at the first true.
         top = skeleton + "\U0010ffff"
-        candidates = prefix | (
-            models.Q(search_skeleton_lf__gte=skeleton, search_skeleton_lf__lt=top)
-            | models.Q(search_skeleton_fl__gte=skeleton, search_skeleton_fl__lt=top)
+        by_lf = models.Q(search_skeleton_lf__gte=skeleton, search_skeleton_lf__lt=top)
+        by_fl = models.Q(search_skeleton_fl__gte=skeleton, search_skeleton_fl__lt=top)
+        # The two disjoint parts (`part`) carry the key as well, so that
+        # PostgreSQL may walk a part in name order from its key index, or
+        # collect it from its skeleton index (both hold what is read here).
+        key = skeleton[: self.FUZZY_MIN_SKELETON]
+        compact = needle.replace(" ", "")
+        keys = {
+            "": by_lf | by_fl,
+            "lf": models.Q(search_key_lf=key) & by_lf,
+            "fl": models.Q(search_key_fl=key) & by_fl & ~by_lf,
+        }[part]
+        return self.filter(
+            keys,
+            models.Q(_starts_with("search_last_first", needle))
+            | models.Q(_starts_with("search_first_last", needle))
+            | models.Q(_starts_with(_without_spaces("search_last_first"), compact))
+            | models.Q(_starts_with(_without_spaces("search_first_last"), compact))
+            | (
+                (
+                    models.Q(_starts_with("search_skeleton_lf", skeleton))
+                    | models.Q(_starts_with("search_skeleton_fl", skeleton))
+                )
+                & models.Q(
+                    models.lookups.GreaterThanOrEqual(
+                        TrigramWordSimilarity(models.Value(needle), "search_last_first"),
+                        self.FUZZY_THRESHOLD,
+                    )
+                )
+            ),
         )
-        return (
-            self.filter(candidates)
-            .alias(likeness=TrigramWordSimilarity(models.Value(needle), "search_last_first"))
-            .filter(prefix | models.Q(likeness__gte=self.FUZZY_THRESHOLD))
-        )
+
+
+def _starts_with(column, prefix: str) -> models.Func:
+    return models.Func(
+        models.F(column) if isinstance(column, str) else column,
+        models.Value(prefix),
+        function="starts_with",
+        output_field=models.BooleanField(),
+    )
+
+
+def _without_spaces(column: str) -> models.Func:
+    return models.Func(
+        models.F(column),
+        models.Value(" "),
+        models.Value(""),
+        function="replace",
+        output_field=models.CharField(db_collation="C"),
+    )
+
+
+# What the skeleton key indexes include besides their keys: the columns the
+# search reads, the territory (a caseworker's scope) and the stage (filter).
+SEARCH_INCLUDE = (
+    "search_first_last",
+    "search_skeleton_lf",
+    "search_skeleton_fl",
+    "current_territory",
+    "state",
+)
+SKELETON_INCLUDE = (
+    "search_last_first",
+    "search_first_last",
+    "search_key_lf",
+    "search_key_fl",
+    "current_territory",
+    "state",
+)
 
 
 @track_changes
@@ -341,6 +448,11 @@ class Beneficiary(TenantModel):
     search_skeleton_fl = models.CharField(
         max_length=310, editable=False, db_collation="C", default=""
     )
+    # The first letters of each skeleton (SKELETON_KEY): every fuzzy match of
+    # a needle has the needle's on one side, and the (organisation, key,
+    # name) indexes give those people in name order.
+    search_key_lf = models.CharField(max_length=3, editable=False, db_collation="C", default="")
+    search_key_fl = models.CharField(max_length=3, editable=False, db_collation="C", default="")
     search_phone = models.CharField(max_length=30, editable=False, db_collation="C", default="")
 
     objects = tenant_manager(BeneficiaryQuerySet)
@@ -401,9 +513,30 @@ class Beneficiary(TenantModel):
             models.Index(
                 fields=["organisation", "state_changed_at", "id"], name="benef_state_changed"
             ),
-            models.Index(fields=["organisation", "search_skeleton_lf"], name="benef_skeleton_lf"),
-            models.Index(fields=["organisation", "search_skeleton_fl"], name="benef_skeleton_fl"),
+            models.Index(
+                fields=["organisation", "search_skeleton_lf"],
+                include=[*SKELETON_INCLUDE, "search_skeleton_fl"],
+                name="benef_skeleton_lf",
+            ),
+            models.Index(
+                fields=["organisation", "search_skeleton_fl"],
+                include=[*SKELETON_INCLUDE, "search_skeleton_lf"],
+                name="benef_skeleton_fl",
+            ),
             models.Index(fields=["organisation", "search_phone"], name="benef_phone"),
+            # The fuzzy search reads them in name order (selectors.page_ordering);
+            # what they include answers the search and the list's usual
+            # filters without reading the table (index-only scans).
+            models.Index(
+                fields=["organisation", "search_key_lf", "search_last_first", "id"],
+                include=[*SEARCH_INCLUDE, "search_key_fl"],
+                name="benef_key_lf",
+            ),
+            models.Index(
+                fields=["organisation", "search_key_fl", "search_last_first", "id"],
+                include=[*SEARCH_INCLUDE, "search_key_lf"],
+                name="benef_key_fl",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -119,6 +119,16 @@ declare(
             _search_column("search_skeleton_fl"),
             Sensitivity.CONTACT,
         ),
+        "search_key_lf": replace(
+            "Recherche tolérante aux fautes (début du squelette du nom)",
+            _search_column("search_key_lf"),
+            Sensitivity.CONTACT,
+        ),
+        "search_key_fl": replace(
+            "Recherche tolérante aux fautes (début du squelette du nom)",
+            _search_column("search_key_fl"),
+            Sensitivity.CONTACT,
+        ),
         "search_phone": replace(
             "Recherche par téléphone (copie normalisée)",
             _search_column("search_phone"),

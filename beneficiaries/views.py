@@ -35,25 +35,29 @@ from thrasos.reports.exports import response as spreadsheet_response
 @gate(read=permissions.can_open_case_files)
 def beneficiary_list(request):
     membership = request.membership
-    queryset = selectors.beneficiaries_for(membership)
+    everyone = selectors.beneficiaries_for(membership)
+    queryset, parts = everyone, ()
     form = ListFilterForm(
         request.GET or None,
         territory_ids=permissions.territory_ids(membership),
         mine_by_default=membership.role == Role.CASEWORKER,
     )
-    sort, files = "name", "all"
+    sort, files, search = "name", "all", ""
     if form.is_valid():
-        queryset = selectors.apply_filters(queryset, form.cleaned_data, membership)
+        queryset = selectors.apply_filters(everyone, form.cleaned_data, membership)
+        parts = selectors.fuzzy_parts(everyone, form.cleaned_data, membership)
         sort, files = form.cleaned_data["sort"] or "name", form.cleaned_data["files"]
+        search = form.cleaned_data["q"] or ""
     elif not form.is_bound and form.mine_by_default:
         files = "mine"
-        queryset = selectors.apply_filters(queryset, {"files": files}, membership)
+        queryset = selectors.apply_filters(everyone, {"files": files}, membership)
     page = selectors.paginate(
         selectors.list_rows(queryset),
         sort=sort,
         after=request.GET.get("apres"),
         before=request.GET.get("avant"),
-        searching=bool(form.is_valid() and form.cleaned_data["q"]),
+        search=search,
+        parts=tuple(selectors.list_rows(part) for part in parts),
     )
     selectors.label_rows(page.rows)
     if not request.headers.get("HX-Request"):
@@ -73,7 +77,7 @@ def beneficiary_list(request):
         "unsorted": unsorted.urlencode(),
         "sort": sort,
         "files": files,
-        "count": selectors.count_up_to(queryset),
+        "count": selectors.count_up_to(queryset, parts=parts),
         "count_limit": selectors.COUNT_LIMIT,
         "count_limit_text": f"{selectors.COUNT_LIMIT:,}".replace(",", "\xa0"),
     }

@@ -4,6 +4,7 @@ names, phone, date of birth, a bounded result count, column sorting and
 
 import datetime
 import re
+from itertools import chain
 
 import pytest
 from django.urls import reverse
@@ -194,3 +195,139 @@ def test_api_filters_the_same_way(a, people):
     response = api.get("/api/beneficiaires/", {"files": "mine"})
     assert response.json()["results"] == []
     assert api.get("/api/beneficiaires/", {"files": "nope"}).status_code == 400
+
+
+def _bulk(org, territory, names):
+    """People inserted as the scale seed does (bulk, search columns computed)."""
+    from django.utils import timezone
+
+    from beneficiaries.models import search_columns
+
+    with tenant_context(org):
+        Beneficiary.objects.bulk_create(
+            Beneficiary(
+                organisation=org,
+                last_name=last,
+                first_name=first,
+                sex="F",
+                birth_date=datetime.date(1990, 1, 1),
+                protection_status="refugee",
+                current_territory=territory,
+                state="referred",
+                state_changed_at=timezone.now(),
+                **search_columns(last, first),
+            )
+            for last, first in names
+        )
+
+
+NEEDLES_PEOPLE = [
+    ("Alphonse", "Stéphane"),
+    ("Christophe", "Philippe"),
+    ("D’Almeida", "Grâce"),
+    ("Diallo", "Mamadou Saliou"),
+    ("Mohamed", "Abakar"),
+    ("Mahmoud", "Ahmad Shah"),
+    ("Ahmadzai", "Fatoumata"),
+    ("Al-Hassan", "Fatima"),
+    ("Çelik", "Zeynep"),
+    ("Kovalenko", "Iryna"),
+    ("Quentin", "Wassim"),
+]
+
+
+def test_every_fuzzy_match_is_in_one_part(a, actor, people):
+    """The fuzzy list is read in two parts (the skeleton's candidates last
+    name first, then first name first, each with its key): a match in
+    neither would never be shown, one in both twice. Every prefix of every
+    name, each side first, with and without spaces, and the typos of the
+    other tests."""
+    from beneficiaries.models import fuzzy_key
+
+    _bulk(a["org"], a["territory"], NEEDLES_PEOPLE)
+    with tenant_context(a["org"]):
+        rows = list(Beneficiary.objects.values_list("pk", "search_last_first", "search_first_last"))
+    names = [(lf, fl) for _, lf, fl in rows]
+    needles = {"mohamed", "mohamad", "dalmeida", "abdelrahman", "tesfaie", "mahmoud", "stefan"}
+    for name in chain.from_iterable(names):
+        needles.update(name[:n] for n in range(1, len(name) + 1))
+        needles.update(name.replace(" ", "")[:n] for n in range(1, len(name) + 1))
+    checked = 0
+    with tenant_context(a["org"]):
+        for needle in sorted(needles):
+            key = fuzzy_key(needle)
+            if not key:
+                continue
+            matches = set(Beneficiary.objects.search(needle).values_list("pk", flat=True))
+            # Whatever the fuzzy path, a name that starts with the needle is found.
+            starting = {pk for pk, *sides in rows if any(n.startswith(needle) for n in sides)}
+            assert starting <= matches, needle
+            lf = set(Beneficiary.objects.search(needle, part="lf").values_list("pk", flat=True))
+            fl = set(Beneficiary.objects.search(needle, part="fl").values_list("pk", flat=True))
+            assert matches == lf | fl, needle
+            assert not lf & fl, needle
+            for b in Beneficiary.objects.filter(pk__in=matches):
+                assert key in (b.search_key_lf, b.search_key_fl), (needle, b.search_last_first)
+            checked += len(matches)
+    assert checked > 300
+
+
+def test_a_needle_cut_in_a_ph_still_finds_the_name(a, actor):
+    _bulk(a["org"], a["territory"], [("Alphonse", "Paul"), ("Christophe", "Marie")])
+    client = _client(a, Role.COORDINATOR)
+    for typed, expected in (("alp", "ALPHONSE Paul"), ("christop", "CHRISTOPHE Marie")):
+        html = client.get(reverse("beneficiaries:index"), {"q": typed}).content.decode()
+        assert _names(html) == [expected], typed
+
+
+def test_names_typed_without_their_spaces_are_sure_matches(a, people):
+    # No trigram needed: the name without spaces starts with what is typed.
+    assert found(a["org"], "abdelrahmanom") == ["Abdel-Rahman"]
+    assert found(a["org"], "dalmeidajo") == ["D’Almeida"]
+
+
+@pytest.mark.parametrize("sort", ["name", "-name"])
+def test_fuzzy_pages_walk_every_match_once_in_order(a, actor, sort):
+    """Pages of a fuzzy search read in two parts: the same people, in the
+    same order, as sorting every match, forwards and backwards."""
+    names = [(f"D’Almeida{n:02d}", first) for n in range(7) for first in ("Joël", "Grâce")]
+    names += [(f"Zidane{n}", "Dalmeida") for n in range(5)]  # matched by the first name
+    names += [(f"Diallo{n}", "Mamadou") for n in range(4)]  # same skeleton, not alike
+    names += [(f"Barry{n}", "Alpha") for n in range(3)]  # not a candidate
+    _bulk(a["org"], a["territory"], names)
+    with tenant_context(a["org"]):
+        expected = sorted(
+            Beneficiary.objects.search("dalmeida").values_list("search_last_first", "id"),
+            reverse=sort.startswith("-"),
+        )
+        assert len(expected) == 19
+        parts = selectors.fuzzy_parts(Beneficiary.objects.all(), {"q": "dalmeida"})
+        assert len(parts) == 2
+        seen, after, pages = [], None, []
+        while True:
+            page = selectors.paginate(
+                Beneficiary.objects.search("dalmeida"),
+                sort=sort,
+                after=after,
+                before=None,
+                size=4,
+                search="dalmeida",
+                parts=parts,
+            )
+            pages.append(page)
+            seen += [(b.search_last_first, b.pk) for b in page.rows]
+            if not page.next_cursor:
+                break
+            after = page.next_cursor
+        assert seen == expected
+        # Back from the last page: the page before it, the same rows.
+        back = selectors.paginate(
+            Beneficiary.objects.search("dalmeida"),
+            sort=sort,
+            after=None,
+            before=pages[-1].previous_cursor,
+            size=4,
+            search="dalmeida",
+            parts=parts,
+        )
+        assert [b.pk for b in back.rows] == [b.pk for b in pages[-2].rows]

@@ -49,6 +49,21 @@ def _after(queryset, ordering, values, *, forward: bool):
     )
 
 
+def _first(queryset, ordering, limit: int, parts):
+    """The first `limit` rows of queryset in `ordering`. With `parts`
+    (disjoint querysets whose union is the queryset), the ids of the first
+    `limit` rows of each part, merged, then those rows: one statement, in
+    which PostgreSQL reads each part in order from its own index (an
+    index-only scan when the index covers the conditions) and stops early,
+    and reads the table for the page's rows only."""
+    if not parts:
+        return queryset.order_by(*ordering)[:limit]
+    branches = [part.order_by(*ordering).values("pk")[:limit] for part in parts]
+    rows = queryset.model._default_manager.filter(pk__in=branches[0].union(*branches[1:], all=True))
+    rows.query.deferred_loading = queryset.query.deferred_loading
+    return rows.order_by(*ordering)[:limit]
+
+
 def keyset_page(
     queryset,
     *,
@@ -57,17 +72,23 @@ def keyset_page(
     after: str | None,
     before: str | None,
     size: int = 50,
+    parts: tuple = (),
 ) -> Page:
     """Keyset pagination: as fast on page 1,000 as on page 1 (no OFFSET, no
     COUNT). `ordering`: a key and the id ("-" for descending), backed by an
     index (organisation, key, id); `keys`: the attributes read from a row for
-    the cursors. `after`/`before`: the opaque cursors of the previous page."""
+    the cursors. `after`/`before`: the opaque cursors of the previous page.
+    `parts`: disjoint querysets whose union is the queryset, each read from
+    its own index (see _first)."""
     if before and (values := _decode(before)):
         reversed_ordering = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in ordering)
         rows = list(
-            _after(queryset, ordering, values, forward=False).order_by(*reversed_ordering)[
-                : size + 1
-            ]
+            _first(
+                _after(queryset, ordering, values, forward=False),
+                reversed_ordering,
+                size + 1,
+                [_after(part, ordering, values, forward=False) for part in parts],
+            )
         )
         has_more = len(rows) > size
         rows = list(reversed(rows[:size]))
@@ -77,8 +98,10 @@ def keyset_page(
             previous_cursor=_encode([getattr(rows[0], k) for k in keys]) if has_more else None,
         )
     values = _decode(after) if after else None
-    page_qs = _after(queryset, ordering, values, forward=True) if values else queryset
-    rows = list(page_qs.order_by(*ordering)[: size + 1])
+    if values:
+        queryset = _after(queryset, ordering, values, forward=True)
+        parts = [_after(part, ordering, values, forward=True) for part in parts]
+    rows = list(_first(queryset, ordering, size + 1, parts))
     has_more = len(rows) > size
     rows = rows[:size]
     return Page(
