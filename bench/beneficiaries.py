@@ -26,11 +26,12 @@ from allauth.mfa.models import Authenticator  # noqa: E402
 from allauth.mfa.totp.internal.auth import TOTP  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.serializers.json import DjangoJSONEncoder  # noqa: E402
+from django.db.models import QuerySet  # noqa: E402
 from django.test import Client  # noqa: E402
 from floor import HEADER, bare, empty_page, measure, minimal, queries  # noqa: E402
 from timing import RUNS, timed_sql  # noqa: E402 - bench/timing.py
 
-from beneficiaries import selectors  # noqa: E402
+from beneficiaries import extensions, selectors  # noqa: E402
 from beneficiaries.models import Beneficiary, BeneficiaryReferent, CaseNote  # noqa: E402
 from thrasos.accounts.models import Membership, Organisation  # noqa: E402
 from thrasos.core.pagination import _encode, _first  # noqa: E402
@@ -145,6 +146,13 @@ def main():
             "documents": list(b.documents.filter(replaced_by=None).select_related("uploaded_by")),
             "assessments": list(b.assessments.all()),
             "timeline": selectors.timeline(b, membership),
+            # The later modules' sections (work-study, housing, mentoring,
+            # sessions, personal data): the data they read, querysets
+            # evaluated, not their templates.
+            "sections": [
+                {k: list(v) if isinstance(v, QuerySet) else v for k, v in section.items()}
+                for section in extensions.case_file_sections(b, membership)
+            ],
         }
 
     empty = empty_page(client)
