@@ -24,7 +24,14 @@ from thrasos.reports.indicators import (
     expand,
     parameters,
 )
-from thrasos.reports.masking import Group, mask_count, mask_part, suppress_table
+from thrasos.reports.masking import (
+    SECONDARY,
+    Group,
+    is_small,
+    mask_count,
+    mask_part,
+    suppress_table,
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,21 @@ FUNNEL_STEPS = (
     ("durable_job", _("Durable job")),
     ("autonomous_housing", _("Autonomous housing")),
 )
+# Within a session's row, a step counts a subset of the people of another
+# (FUNNEL_SQL): every step counts enrolments of the row (admitted); trial
+# period passed and diploma are conditions on a contract signed since the
+# session's start (the same EXISTS with one more condition). Completion,
+# durable job and autonomous housing depend on no contract. A reader could
+# subtract a cell from its ancestor: masking.suppress_table keeps that rest
+# from being 1 to 4 people.
+FUNNEL_NESTING = {
+    "completed": "admitted",
+    "contract": "admitted",
+    "trial": "contract",
+    "diploma": "contract",
+    "durable_job": "admitted",
+    "autonomous_housing": "admitted",
+}
 _DURABLE = _in(DURABLE_EMPLOYMENT)
 _AUTONOMOUS = _in(AUTONOMOUS_HOUSING)
 _CONTRACT_SINCE = (
@@ -105,15 +127,13 @@ def funnel(query: Query) -> Table:
     who took a place in it, how many reached each step (at any time since)."""
     codes = [code for code, _label in FUNNEL_STEPS]
     rows = {(r[0], r[1]): dict(zip(codes, r[2:], strict=True)) for r in query.run(FUNNEL_SQL)}
-    published, totals = suppress_table(rows, codes)
-    table = Table(
+    published, totals = suppress_table(rows, codes, parents=FUNNEL_NESTING)
+    return Table(
         title=str(_("Funnel per session")),
         columns=[str(label) for _code, label in FUNNEL_STEPS],
         rows=[(name, [published[(pk, name)][c] for c in codes]) for pk, name in rows],
         total=[totals[c] for c in codes] if rows else None,
     )
-    table.raw_totals = [sum(row[c] for row in rows.values()) for c in codes]
-    return table
 
 
 # --- stages over time ----------------------------------------------------------------
@@ -196,7 +216,9 @@ MOMENTS = ((0, _("At exit")), (6, _("6 months after exit")), (12, _("12 months a
 def outcomes(query: Query) -> Table:
     """Employment and housing at exit (exits of the period) and at 6 and 12
     months (follow-ups observed during the period). Each outcome is a part of
-    the row's total: hidden when the rest is 1 to 4 (as the indicators)."""
+    the row's total: hidden when the rest is 1 to 4 (as the indicators), and
+    positive (both) is also hidden when 1 to 4 below durable employment or
+    autonomous housing. Rows are different people (no total to add up)."""
     found = {row[0]: row[1:] for row in query.run(OUTCOMES_SQL)}
     table = Table(
         title=str(_("Outcomes at exit, 6 and 12 months")),
@@ -207,8 +229,14 @@ def outcomes(query: Query) -> Table:
         cells = [mask_count(total)]
         for count in (durable, autonomous, positive):
             cells.append(mask_part(count, total))
+        # Positive is both durable employment and autonomous housing: a
+        # subset of each. Shown beside one of them 1 to 4 above it, it would
+        # tell the people with the one and not the other.
+        for index, parent in ((1, durable), (2, autonomous)):
+            shown = isinstance(cells[index], int) and isinstance(cells[3], int)
+            if shown and is_small(parent - positive):
+                cells[3] = SECONDARY
         table.rows.append((str(label), cells))
-    table.raw = found
     return table
 
 
