@@ -17,10 +17,11 @@ from thrasos.reports.indicators import (
     AUTONOMOUS_HOUSING,
     DURABLE_EMPLOYMENT,
     FOLLOWED,
+    PARIS,
     SESSION_PLACES,
     Period,
+    _during,
     _in,
-    _local,
     expand,
     parameters,
 )
@@ -43,13 +44,15 @@ class Query:
     today: datetime.date
 
     def run(self, sql: str) -> list[tuple]:
+        values = parameters(
+            self.organisation_id, self.scope_kind, self.scope_id, self.period, self.today
+        )
+        values["months_at"] = [
+            datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), PARIS)
+            for day in month_ends(self.period)
+        ]
         with connection.cursor() as cursor:
-            cursor.execute(
-                expand(sql, self.scope_kind),
-                parameters(
-                    self.organisation_id, self.scope_kind, self.scope_id, self.period, self.today
-                ),
-            )
+            cursor.execute(expand(sql, self.scope_kind), values)
             return cursor.fetchall()
 
 
@@ -145,40 +148,65 @@ PIPELINE_STAGES = (
     ("seeking_contract", _("Seeking work-study")),
     ("in_contract", _("In work-study")),
 )
-STAGES_SQL = f"""
-WITH days AS (
-  SELECT LEAST((date_trunc('month', m) + interval '1 month - 1 day')::date, %(end)s) AS day
-  FROM generate_series(%(start)s::date, %(end)s::date, interval '1 month') m
-), spans AS (
-  SELECT t.beneficiary_id, t.to_state, {_local("t.at")} AS since,
-    LEAD({_local("t.at")}) OVER (PARTITION BY t.beneficiary_id ORDER BY t.at, t.id) AS until
+# Each stay at a stage (from a transition to the next) enters the count on
+# the last day of the month it starts in and leaves it on the last day of the
+# month it ends in: its month k is the number of those days (as the midnight
+# after them, %(months_at)s) it starts (ends) on or after, 0 before the
+# period. The counts are the running sums of these moves: one pass over the
+# transitions, in the order of their index, instead of a join of every stay
+# with every month.
+STAGES_SQL = """
+WITH spans AS (
+  SELECT t.to_state, t.at AS since,
+    LEAD(t.at) OVER (PARTITION BY t.beneficiary_id ORDER BY t.at, t.id) AS until
   FROM beneficiaries_pathwaytransition t
-  WHERE t.organisation_id = %(org)s AND t.beneficiary_id IN ({{people}})
+  WHERE t.organisation_id = %(org)s AND t.beneficiary_id IN ({people})
+    AND t.at < %(after_end_at)s
 )
-SELECT d.day, s.to_state, count(*) FROM days d
-JOIN spans s ON s.since <= d.day AND (s.until IS NULL OR s.until > d.day)
-GROUP BY d.day, s.to_state ORDER BY d.day
+SELECT s.to_state, width_bucket(m.at, %(months_at)s::timestamptz[]), sum(m.delta)
+FROM spans s CROSS JOIN LATERAL (VALUES (s.since, 1), (s.until, -1)) m(at, delta)
+WHERE m.at IS NOT NULL
+GROUP BY 1, 2
 """
 
 
-def stages_over_time(query: Query) -> Table:
-    """People at each stage of the pipeline on the last day of each month of
-    the period (the period's last day for the last month)."""
-    counts: dict[datetime.date, dict[str, int]] = {}
-    day = query.period.start
-    while day <= query.period.end:
+def month_ends(period: Period) -> list[datetime.date]:
+    """The last day of each month of the period (the period's last day for
+    the last month)."""
+    days = []
+    day = period.start
+    while day <= period.end:
         next_month = (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-        counts[min(next_month - datetime.timedelta(days=1), query.period.end)] = {}
+        days.append(min(next_month - datetime.timedelta(days=1), period.end))
         day = next_month
-    for day, state, count in query.run(STAGES_SQL):
-        counts.setdefault(day, {})[state] = count
+    return days
+
+
+def stage_counts(query: Query) -> dict[datetime.date, dict[str, int]]:
+    """People at each stage on the last day of each month of the period (the
+    period's last day for the last month), not masked."""
+    moves: dict[int, dict[str, int]] = {}
+    for state, month, delta in query.run(STAGES_SQL):
+        moves.setdefault(month, {})[state] = delta
+    counts = {}
+    running = dict.fromkeys((code for code, _label in PIPELINE_STAGES), 0)
+    for month, day in enumerate(month_ends(query.period)):
+        for code in running:
+            running[code] += moves.get(month, {}).get(code, 0)
+        counts[day] = dict(running)
+    return counts
+
+
+def stages_over_time(query: Query) -> Table:
+    """People at each stage of the pipeline month by month (stage_counts),
+    each month a group suppressed."""
     codes = [code for code, _label in PIPELINE_STAGES]
     table = Table(
         title=str(_("People at each stage, month by month")),
         columns=[str(label) for _code, label in PIPELINE_STAGES],
     )
-    for day, by_state in counts.items():
-        cells, _total = Group({c: by_state.get(c, 0) for c in codes}).published()
+    for day, by_state in stage_counts(query).items():
+        cells, _total = Group(by_state).published()
         table.rows.append((day.strftime("%m/%Y"), [cells[c] for c in codes]))
     return table
 
@@ -199,7 +227,7 @@ FROM beneficiaries_beneficiary b
 WHERE b.organisation_id = %(org)s AND b.id IN ({{people}}) AND b.state = 'exited'
   AND EXISTS (SELECT 1 FROM beneficiaries_pathwaytransition t WHERE t.organisation_id = %(org)s
     AND t.beneficiary_id = b.id AND t.to_state = 'exited'
-    AND {_local("t.at")} BETWEEN %(start)s AND %(end)s)
+    AND {_during("t.at")})
 UNION ALL
 SELECT f.months_after_exit, count(*),
   count(*) FILTER (WHERE f.employment IN {_DURABLE}),
