@@ -636,7 +636,14 @@ class PathwayTransition(TenantModel):
         verbose_name_plural = _("pathway transitions")
         ordering = ["at", "id"]
         indexes = [
-            models.Index(fields=["organisation", "beneficiary", "at"], name="benef_transition")
+            # A person's pathway in order (id breaks ties), the stage carried:
+            # "the last stage before a day" and the reports' stays at each
+            # stage read the index alone (thrasos/reports, README Benchmark).
+            models.Index(
+                fields=["organisation", "beneficiary", "at", "id"],
+                include=["to_state"],
+                name="benef_transition_path",
+            )
         ]
 
     @property

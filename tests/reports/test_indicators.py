@@ -2,11 +2,13 @@
 the figure worked out by hand, for the organisation, a territory and a
 session."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 
 from beneficiaries import pathway
+from thrasos.accounts.models import Role
 from thrasos.reports import indicators
 from thrasos.reports.indicators import INDICATORS, Scope, compute
 from thrasos.tenancy import tenant_context
@@ -153,3 +155,42 @@ def test_a_scope_is_named_consistently():
     with pytest.raises(ValueError):
         compute(organisation_id=1, scope_kind="territory", scope_id=None, period=period,
                 today=period.end)  # fmt: skip
+
+
+def test_people_at_each_stage_month_by_month_on_paris_days(two_tenants):
+    """The stays at each stage against a count made here, person by person,
+    with a transition at 00:30 in Paris on the 1st of February (23:30 UTC
+    the day before): it counts from February."""
+    import zoneinfo
+
+    from beneficiaries.models import PathwayTransition
+    from thrasos.reports import figures
+
+    data = dataset.build(two_tenants)
+    org = data["org"]
+    a = two_tenants["a"]
+    late = dataset.person(
+        org, a["territory"], a["members"][Role.ADMIN].user, "Minuit",
+        [("referred", "2026-01-10"), ("candidate", "2026-01-20")],
+    )  # fmt: skip
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    with tenant_context(org):
+        PathwayTransition.objects.filter(beneficiary=late, to_state="candidate").update(
+            at=datetime.datetime(2026, 2, 1, 0, 30, tzinfo=paris)
+        )
+        query = figures.Query(org.pk, "organisation", None, dataset.PERIOD, dataset.TODAY)
+        counts = figures.stage_counts(query)
+        paths = {}
+        for t in PathwayTransition.objects.order_by("at", "id"):
+            paths.setdefault(t.beneficiary_id, []).append(
+                (t.at.astimezone(paris).date(), t.to_state)
+            )
+    expected = {}
+    for day in figures.month_ends(dataset.PERIOD):
+        expected[day] = dict.fromkeys(dataset.STAGES, 0)
+        for path in paths.values():
+            state = next((s for d, s in reversed(path) if d <= day), None)
+            if state in expected[day]:
+                expected[day][state] += 1
+    assert counts == expected
+    assert sum(sum(c.values()) for c in counts.values()) > 0

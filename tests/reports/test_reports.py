@@ -218,3 +218,18 @@ def test_other_roles_and_other_organisations_get_nothing(
         client.force_login(two_tenants["b"]["members"][role].user)
         assert client.get(url).status_code == 404
         assert client.get(reverse("reports:status", kwargs={"pk": report.pk})).status_code == 404
+
+
+def test_a_worker_process_warms_up_at_its_start(monkeypatch):
+    """The first report of a worker does not pay matplotlib's and
+    WeasyPrint's first-use costs: the worker process pays them at its start."""
+    from celery.signals import worker_process_init
+
+    from thrasos.reports import report
+
+    calls = []
+    monkeypatch.setattr(report, "warm_up", lambda: calls.append("warm"))
+    worker_process_init.send(sender=None)
+    assert calls == ["warm"]
+    monkeypatch.undo()
+    report.warm_up()  # really draws a chart and lays out a page

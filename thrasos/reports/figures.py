@@ -17,14 +17,22 @@ from thrasos.reports.indicators import (
     AUTONOMOUS_HOUSING,
     DURABLE_EMPLOYMENT,
     FOLLOWED,
+    PARIS,
     SESSION_PLACES,
     Period,
+    _during,
     _in,
-    _local,
     expand,
     parameters,
 )
-from thrasos.reports.masking import Group, mask_count, mask_part, suppress_table
+from thrasos.reports.masking import (
+    SECONDARY,
+    Group,
+    is_small,
+    mask_count,
+    mask_part,
+    suppress_table,
+)
 
 
 @dataclass(frozen=True)
@@ -36,13 +44,15 @@ class Query:
     today: datetime.date
 
     def run(self, sql: str) -> list[tuple]:
+        values = parameters(
+            self.organisation_id, self.scope_kind, self.scope_id, self.period, self.today
+        )
+        values["months_at"] = [
+            datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), PARIS)
+            for day in month_ends(self.period)
+        ]
         with connection.cursor() as cursor:
-            cursor.execute(
-                expand(sql, self.scope_kind),
-                parameters(
-                    self.organisation_id, self.scope_kind, self.scope_id, self.period, self.today
-                ),
-            )
+            cursor.execute(expand(sql, self.scope_kind), values)
             return cursor.fetchall()
 
 
@@ -67,6 +77,21 @@ FUNNEL_STEPS = (
     ("durable_job", _("Durable job")),
     ("autonomous_housing", _("Autonomous housing")),
 )
+# Within a session's row, a step counts a subset of the people of another
+# (FUNNEL_SQL): every step counts enrolments of the row (admitted); trial
+# period passed and diploma are conditions on a contract signed since the
+# session's start (the same EXISTS with one more condition). Completion,
+# durable job and autonomous housing depend on no contract. A reader could
+# subtract a cell from its ancestor: masking.suppress_table keeps that rest
+# from being 1 to 4 people.
+FUNNEL_NESTING = {
+    "completed": "admitted",
+    "contract": "admitted",
+    "trial": "contract",
+    "diploma": "contract",
+    "durable_job": "admitted",
+    "autonomous_housing": "admitted",
+}
 _DURABLE = _in(DURABLE_EMPLOYMENT)
 _AUTONOMOUS = _in(AUTONOMOUS_HOUSING)
 _CONTRACT_SINCE = (
@@ -105,15 +130,13 @@ def funnel(query: Query) -> Table:
     who took a place in it, how many reached each step (at any time since)."""
     codes = [code for code, _label in FUNNEL_STEPS]
     rows = {(r[0], r[1]): dict(zip(codes, r[2:], strict=True)) for r in query.run(FUNNEL_SQL)}
-    published, totals = suppress_table(rows, codes)
-    table = Table(
+    published, totals = suppress_table(rows, codes, parents=FUNNEL_NESTING)
+    return Table(
         title=str(_("Funnel per session")),
         columns=[str(label) for _code, label in FUNNEL_STEPS],
         rows=[(name, [published[(pk, name)][c] for c in codes]) for pk, name in rows],
         total=[totals[c] for c in codes] if rows else None,
     )
-    table.raw_totals = [sum(row[c] for row in rows.values()) for c in codes]
-    return table
 
 
 # --- stages over time ----------------------------------------------------------------
@@ -125,40 +148,65 @@ PIPELINE_STAGES = (
     ("seeking_contract", _("Seeking work-study")),
     ("in_contract", _("In work-study")),
 )
-STAGES_SQL = f"""
-WITH days AS (
-  SELECT LEAST((date_trunc('month', m) + interval '1 month - 1 day')::date, %(end)s) AS day
-  FROM generate_series(%(start)s::date, %(end)s::date, interval '1 month') m
-), spans AS (
-  SELECT t.beneficiary_id, t.to_state, {_local("t.at")} AS since,
-    LEAD({_local("t.at")}) OVER (PARTITION BY t.beneficiary_id ORDER BY t.at, t.id) AS until
+# Each stay at a stage (from a transition to the next) enters the count on
+# the last day of the month it starts in and leaves it on the last day of the
+# month it ends in: its month k is the number of those days (as the midnight
+# after them, %(months_at)s) it starts (ends) on or after, 0 before the
+# period. The counts are the running sums of these moves: one pass over the
+# transitions, in the order of their index, instead of a join of every stay
+# with every month.
+STAGES_SQL = """
+WITH spans AS (
+  SELECT t.to_state, t.at AS since,
+    LEAD(t.at) OVER (PARTITION BY t.beneficiary_id ORDER BY t.at, t.id) AS until
   FROM beneficiaries_pathwaytransition t
-  WHERE t.organisation_id = %(org)s AND t.beneficiary_id IN ({{people}})
+  WHERE t.organisation_id = %(org)s AND t.beneficiary_id IN ({people})
+    AND t.at < %(after_end_at)s
 )
-SELECT d.day, s.to_state, count(*) FROM days d
-JOIN spans s ON s.since <= d.day AND (s.until IS NULL OR s.until > d.day)
-GROUP BY d.day, s.to_state ORDER BY d.day
+SELECT s.to_state, width_bucket(m.at, %(months_at)s::timestamptz[]), sum(m.delta)
+FROM spans s CROSS JOIN LATERAL (VALUES (s.since, 1), (s.until, -1)) m(at, delta)
+WHERE m.at IS NOT NULL
+GROUP BY 1, 2
 """
 
 
-def stages_over_time(query: Query) -> Table:
-    """People at each stage of the pipeline on the last day of each month of
-    the period (the period's last day for the last month)."""
-    counts: dict[datetime.date, dict[str, int]] = {}
-    day = query.period.start
-    while day <= query.period.end:
+def month_ends(period: Period) -> list[datetime.date]:
+    """The last day of each month of the period (the period's last day for
+    the last month)."""
+    days = []
+    day = period.start
+    while day <= period.end:
         next_month = (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-        counts[min(next_month - datetime.timedelta(days=1), query.period.end)] = {}
+        days.append(min(next_month - datetime.timedelta(days=1), period.end))
         day = next_month
-    for day, state, count in query.run(STAGES_SQL):
-        counts.setdefault(day, {})[state] = count
+    return days
+
+
+def stage_counts(query: Query) -> dict[datetime.date, dict[str, int]]:
+    """People at each stage on the last day of each month of the period (the
+    period's last day for the last month), not masked."""
+    moves: dict[int, dict[str, int]] = {}
+    for state, month, delta in query.run(STAGES_SQL):
+        moves.setdefault(month, {})[state] = delta
+    counts = {}
+    running = dict.fromkeys((code for code, _label in PIPELINE_STAGES), 0)
+    for month, day in enumerate(month_ends(query.period)):
+        for code in running:
+            running[code] += moves.get(month, {}).get(code, 0)
+        counts[day] = dict(running)
+    return counts
+
+
+def stages_over_time(query: Query) -> Table:
+    """People at each stage of the pipeline month by month (stage_counts),
+    each month a group suppressed."""
     codes = [code for code, _label in PIPELINE_STAGES]
     table = Table(
         title=str(_("People at each stage, month by month")),
         columns=[str(label) for _code, label in PIPELINE_STAGES],
     )
-    for day, by_state in counts.items():
-        cells, _total = Group({c: by_state.get(c, 0) for c in codes}).published()
+    for day, by_state in stage_counts(query).items():
+        cells, _total = Group(by_state).published()
         table.rows.append((day.strftime("%m/%Y"), [cells[c] for c in codes]))
     return table
 
@@ -179,7 +227,7 @@ FROM beneficiaries_beneficiary b
 WHERE b.organisation_id = %(org)s AND b.id IN ({{people}}) AND b.state = 'exited'
   AND EXISTS (SELECT 1 FROM beneficiaries_pathwaytransition t WHERE t.organisation_id = %(org)s
     AND t.beneficiary_id = b.id AND t.to_state = 'exited'
-    AND {_local("t.at")} BETWEEN %(start)s AND %(end)s)
+    AND {_during("t.at")})
 UNION ALL
 SELECT f.months_after_exit, count(*),
   count(*) FILTER (WHERE f.employment IN {_DURABLE}),
@@ -196,7 +244,9 @@ MOMENTS = ((0, _("At exit")), (6, _("6 months after exit")), (12, _("12 months a
 def outcomes(query: Query) -> Table:
     """Employment and housing at exit (exits of the period) and at 6 and 12
     months (follow-ups observed during the period). Each outcome is a part of
-    the row's total: hidden when the rest is 1 to 4 (as the indicators)."""
+    the row's total: hidden when the rest is 1 to 4 (as the indicators), and
+    positive (both) is also hidden when 1 to 4 below durable employment or
+    autonomous housing. Rows are different people (no total to add up)."""
     found = {row[0]: row[1:] for row in query.run(OUTCOMES_SQL)}
     table = Table(
         title=str(_("Outcomes at exit, 6 and 12 months")),
@@ -207,8 +257,14 @@ def outcomes(query: Query) -> Table:
         cells = [mask_count(total)]
         for count in (durable, autonomous, positive):
             cells.append(mask_part(count, total))
+        # Positive is both durable employment and autonomous housing: a
+        # subset of each. Shown beside one of them 1 to 4 above it, it would
+        # tell the people with the one and not the other.
+        for index, parent in ((1, durable), (2, autonomous)):
+            shown = isinstance(cells[index], int) and isinstance(cells[3], int)
+            if shown and is_small(parent - positive):
+                cells[3] = SECONDARY
         table.rows.append((str(label), cells))
-    table.raw = found
     return table
 
 

@@ -21,6 +21,7 @@ Later modules add their indicators here, in the same form."""
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -131,10 +132,17 @@ class Section:
 # housing. Parameters: %(org)s, %(scope_id)s, %(start)s, %(end)s, %(today)s.
 
 _LOCAL = "(({col}) AT TIME ZONE 'Europe/Paris')::date"
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
 def _local(column: str) -> str:
     return _LOCAL.format(col=column)
+
+
+def _during(column: str) -> str:
+    """A timestamp on a day of the period (Paris time), as a range on the
+    column itself: an index on it serves, and no row is converted."""
+    return f"{column} >= %(start_at)s AND {column} < %(after_end_at)s"
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -185,7 +193,7 @@ def _entered(state: str) -> str:
     return (
         "SELECT count(DISTINCT t.beneficiary_id) FROM beneficiaries_pathwaytransition t"
         f" WHERE t.organisation_id = %(org)s AND t.to_state = '{state}'"
-        f" AND {_local('t.at')} BETWEEN %(start)s AND %(end)s"
+        f" AND {_during('t.at')}"
         " AND t.beneficiary_id IN ({people})"
     )
 
@@ -198,7 +206,7 @@ def _exited_with(condition: str) -> str:
         " AND b.id IN ({people}) AND b.state = 'exited' AND EXISTS (SELECT 1 FROM"
         " beneficiaries_pathwaytransition t WHERE t.organisation_id = %(org)s"
         " AND t.beneficiary_id = b.id AND t.to_state = 'exited'"
-        f" AND {_local('t.at')} BETWEEN %(start)s AND %(end)s) AND ({condition})"
+        f" AND {_during('t.at')}) AND ({condition})"
     )
 
 
@@ -220,10 +228,10 @@ FOLLOWED = (
     " AND b.id IN ({people}) AND (EXISTS (SELECT 1 FROM beneficiaries_pathwaytransition t"
     " WHERE t.organisation_id = %(org)s AND t.beneficiary_id = b.id"
     f" AND t.to_state IN {_in(ACTIVE_STATES)}"
-    f" AND {_local('t.at')} BETWEEN %(start)s AND %(end)s)"
+    f" AND {_during('t.at')})"
     " OR (SELECT t.to_state FROM beneficiaries_pathwaytransition t"
     " WHERE t.organisation_id = %(org)s AND t.beneficiary_id = b.id"
-    f" AND {_local('t.at')} < %(start)s ORDER BY t.at DESC, t.id DESC LIMIT 1)"
+    " AND t.at < %(start_at)s ORDER BY t.at DESC, t.id DESC LIMIT 1)"
     f" IN {_in(ACTIVE_STATES)})"
 )
 _DURABLE = f"employment IN {_in(DURABLE_EMPLOYMENT)}"
@@ -529,7 +537,7 @@ INDICATORS: tuple[Indicator, ...] = (
         " WHERE b.organisation_id = %(org)s AND b.id IN ({people}) AND b.state = 'exited'"
         " AND EXISTS (SELECT 1 FROM beneficiaries_pathwaytransition t"
         " WHERE t.organisation_id = %(org)s AND t.beneficiary_id = b.id"
-        f" AND t.to_state = 'exited' AND {_local('t.at')} BETWEEN %(start)s AND %(end)s)",
+        f" AND t.to_state = 'exited' AND {_during('t.at')})",
         base="exits",
         numerator="positive_exits",
     ),
@@ -688,7 +696,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "SELECT count(*) FROM mentoring_mentoringnote n JOIN mentoring_mentorship m"
         " ON m.id = n.mentorship_id AND m.organisation_id = n.organisation_id"
         " WHERE n.organisation_id = %(org)s AND n.alert_urgency <> ''"
-        f" AND {_local('n.created_at')} BETWEEN %(start)s AND %(end)s"
+        f" AND {_during('n.created_at')}"
         " AND m.beneficiary_id IN ({people})",
     ),
 )
@@ -730,6 +738,11 @@ def parameters(
         "scope_id": scope_id,
         "start": period.start,
         "end": period.end,
+        # Midnight in Paris opening the period's first day and the day after its last.
+        "start_at": datetime.datetime.combine(period.start, datetime.time(), tzinfo=PARIS),
+        "after_end_at": datetime.datetime.combine(
+            period.end + datetime.timedelta(days=1), datetime.time(), tzinfo=PARIS
+        ),
         "today": today,
     }
 

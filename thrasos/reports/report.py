@@ -152,3 +152,29 @@ def period_label(start: datetime.date, end: datetime.date) -> str:
         "start": start.strftime("%d/%m/%Y"),
         "end": end.strftime("%d/%m/%Y"),
     }
+
+
+WARM_UP_HTML = """<!DOCTYPE html><html lang="fr"><head>
+<link rel="stylesheet" href="static:css/pdf.css">
+<link rel="stylesheet" href="static:css/report.css">
+</head><body><h2>Préparation</h2><p>Accompagnement socioprofessionnel des bénéficiaires</p>
+<table class="data"><tr><th>Étape</th><td class="numeric">12</td></tr></table>
+<img class="chart" src="{chart}" alt=""></body></html>"""
+
+
+def warm_up() -> None:
+    """What a worker process pays once, before its first report rather than
+    in it: matplotlib's font list and text layout, WeasyPrint's fonts,
+    stylesheets and French hyphenation, the report's template. Connected to
+    Celery's worker_process_init (thrasos.reports.apps)."""
+    from django.template.loader import get_template
+    from weasyprint import HTML
+
+    table = Table(title="", columns=["a"], rows=[("x", [1])], total=[1])
+    chart = charts.funnel_chart(table, table.total)
+    HTML(
+        string=WARM_UP_HTML.format(chart=chart.data_url),
+        base_url=pdf.STATIC_PREFIX,
+        url_fetcher=pdf.StaticOnlyFetcher(),
+    ).render().write_pdf()
+    get_template(TEMPLATE)

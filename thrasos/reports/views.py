@@ -42,7 +42,8 @@ def home(request):
         context = dashboards.coordinator(membership, today)
         return render(request, "reports/home_coordinator.html", context)
     if role == Role.MANAGER:
-        return _figures_page(request, membership, "reports/home_manager.html")
+        # The same page as the indicators (one template, one filter header).
+        return _figures_page(request, membership, "reports/indicators.html")
     return render(request, "core/home.html")
 
 
