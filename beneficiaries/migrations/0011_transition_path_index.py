@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_encrypt_mfa_secrets"),
-        ("beneficiaries", "0008_search_skeleton_phone_sorts"),
+        ("beneficiaries", "0010_covering_skeleton_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
