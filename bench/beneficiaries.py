@@ -161,7 +161,10 @@ def main():
     api_queries = (
         f"{queries(client, '/api/beneficiaires/', few)}/{queries(client, '/api/beneficiaires/')}"
     )
-    print("queries: a page of 1 row / of 50 rows (must be equal)")
+    print(
+        "queries: a page of 1 row / of 50 rows (equal but for the count, which a result"
+        " held on one page does not need: one fewer)"
+    )
     print(HEADER)
     results = {}
     for name, page, floor, target, count in (

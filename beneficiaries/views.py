@@ -77,7 +77,11 @@ def beneficiary_list(request):
         "unsorted": unsorted.urlencode(),
         "sort": sort,
         "files": files,
-        "count": selectors.count_up_to(queryset, parts=parts),
+        # Every match on this one page (no page before, none after): the
+        # count is the rows', without the bounded COUNT's query.
+        "count": len(page.rows)
+        if page.previous_cursor is None and page.next_cursor is None
+        else selectors.count_up_to(queryset, parts=parts),
         "count_limit": selectors.COUNT_LIMIT,
         "count_limit_text": f"{selectors.COUNT_LIMIT:,}".replace(",", "\xa0"),
     }
