@@ -70,6 +70,14 @@ def test_two_masked_cells_need_nothing_more():
     assert cells == {"F": MASK, "M": MASK, "X": 9} and total == 14
 
 
+def test_masked_cells_adding_up_to_a_small_count_hide_one_more():
+    # 34 - 30 = 4 people aged 18-35, read off the shown figures.
+    cells, total = Group({"18-25": 2, "26-35": 2, "36+": 30}).published()
+    assert cells == {"18-25": MASK, "26-35": MASK, "36+": SECONDARY} and total == 34
+    cells, total = Group({"18-25": 2, "26-35": 2, "36+": 30, "46+": 8}).published()
+    assert cells == {"18-25": MASK, "26-35": MASK, "36+": 30, "46+": SECONDARY}
+
+
 def test_a_masked_cell_alone_beside_zeros_hides_the_total():
     cells, total = Group({"F": 0, "M": 6, "X": 0}).published()
     assert cells == {"F": 0, "M": 6, "X": 0} and total == 6

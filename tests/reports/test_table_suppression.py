@@ -92,6 +92,12 @@ def audit(rows, published, totals):
         hidden = [key for key in shown if not isinstance(shown[key][code], int)]
         if len(hidden) == 1:
             problems.append(f"{code}: only {hidden[0]} hidden in the column")
+        # Under a shown total, the hidden cells add up to the total minus the
+        # shown ones: that sum counts people too.
+        cells = [key for key in hidden if key != "all"]
+        together = sum(truth[key][code] for key in cells)
+        if isinstance(totals[code], int) and 0 < together < 5:
+            problems.append(f"{code}: hidden cells {cells} add up to {together}")
     low, high = reader_bounds(published, totals)
     for (key, code), value in low.items():
         # A hidden zero worked out tells of no one; any other figure would.
@@ -148,6 +154,19 @@ def test_the_auditor_finds_what_column_suppression_alone_leaves():
     assert published["S1"]["completed"] == SECONDARY
     # The column then hides a second cell: S2's completed, or the total.
     assert SECONDARY in (published["S2"]["completed"], totals["completed"])
+
+
+def test_hidden_cells_adding_up_to_a_small_count_hide_one_more():
+    # Two sessions of 2 contracts under a total of 24: 24 - 20 = 4 people of
+    # S1 and S2 signed, a count a reader could read off the shown figures.
+    rows = {
+        name: dict.fromkeys(CODES, 0) | {"admitted": 20, "contract": contract}
+        for name, contract in (("S1", 2), ("S2", 2), ("S3", 20))
+    }
+    published, totals = suppress_table(rows, CODES, parents=FUNNEL_NESTING)
+    assert audit(rows, published, totals) == []
+    assert (published["S1"]["contract"], published["S2"]["contract"]) == (MASK, MASK)
+    assert SECONDARY in (published["S3"]["contract"], totals["contract"])
 
 
 def test_a_gap_to_the_nearest_shown_ancestor_counts_not_to_the_hidden_one():

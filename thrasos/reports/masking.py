@@ -113,7 +113,12 @@ class Group:
         total = self.total if self.total is not None else sum(self.cells.values())
         hidden = {key for key, value in self.cells.items() if is_small(value)}
         total_hidden = is_small(total)
-        if len(hidden) == 1 and not total_hidden:
+        # Under a shown total, the hidden cells add up to the total minus the
+        # shown ones: one hidden cell, or hidden cells adding up to 1 to 4
+        # people, hide one more (the smallest other non-zero cell), or the total.
+        while not total_hidden and (
+            len(hidden) == 1 or is_small(sum(self.cells[key] for key in hidden))
+        ):
             candidates = sorted(
                 (value, index, key)
                 for index, (key, value) in enumerate(self.cells.items())
@@ -148,8 +153,9 @@ def suppress_table(
     - in a row, a shown cell 1 to 4 below its nearest shown ancestor (the
       people of the ancestor not in the cell: 1 to 4);
     - in a column, exactly one hidden figure among the cells and the total
-      (the sum gives it back): the smallest other non-zero cell is hidden, or
-      the total;
+      (the sum gives it back), or hidden cells adding up to 1 to 4 under a
+      shown total (the total minus the shown cells gives their sum): the
+      smallest other non-zero cell is hidden, or the total;
     - a hidden figure that the published ones determine exactly, through
       the rows' subsets and the columns' sums together (interval reasoning
       on "< 5" = 1 to 4, "s" = 5 or more): its nearest shown ancestor and
@@ -216,7 +222,14 @@ def _hide_in_columns(grid, columns, hidden) -> None:
     keys = [key for key in grid if key != TOTAL]
     for column in columns:
         members = [*keys, TOTAL]
-        if sum((key, column) in hidden for key in members) != 1:
+        hidden_cells = [key for key in keys if (key, column) in hidden]
+        total_shown = (TOTAL, column) not in hidden
+        # The shown total minus the shown cells gives back the sum of the
+        # hidden ones: one hidden cell is its own sum, and two "< 5" of 2
+        # people each add up to 4 people a reader can name by sessions.
+        together = sum(grid[key][column] for key in hidden_cells)
+        recomputable = total_shown and hidden_cells and is_small(together)
+        if sum((key, column) in hidden for key in members) != 1 and not recomputable:
             continue
         candidates = sorted(
             (grid[key][column], index, key)
