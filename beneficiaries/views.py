@@ -77,10 +77,14 @@ def beneficiary_list(request):
         "unsorted": unsorted.urlencode(),
         "sort": sort,
         "files": files,
-        # Every match on this one page (no page before, none after): the
-        # count is the rows', without the bounded COUNT's query.
+        # Every match on this one page (the first: no cursor asked, none
+        # before or after it): the count is the rows', without the bounded
+        # COUNT's query. A cursor that leads nowhere (stale, edited) counts.
         "count": len(page.rows)
-        if page.previous_cursor is None and page.next_cursor is None
+        if not request.GET.get("apres")
+        and not request.GET.get("avant")
+        and page.previous_cursor is None
+        and page.next_cursor is None
         else selectors.count_up_to(queryset, parts=parts),
         "count_limit": selectors.COUNT_LIMIT,
         "count_limit_text": f"{selectors.COUNT_LIMIT:,}".replace(",", "\xa0"),

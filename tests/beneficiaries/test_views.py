@@ -243,6 +243,11 @@ def test_list_query_count_is_pinned_for_1_and_50_rows(
     with django_assert_num_queries(LIST_QUERIES):
         page = caseworker_client.get(url).content.decode()
     assert "52 dossiers" in page
+    # A cursor past the end (stale or edited): an empty page, the real count.
+    from thrasos.core.pagination import _encode
+
+    page = caseworker_client.get(url + "&apres=" + _encode(["zzzz", 10**9])).content.decode()
+    assert "52 dossiers" in page
 
 
 def test_detail_query_count_does_not_grow_with_history(caseworker_client, a):
