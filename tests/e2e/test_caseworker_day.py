@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.test_browser import (  # noqa: F401 (fixtures)
     SCREENSHOTS,
@@ -189,7 +190,9 @@ def test_attendance_with_the_keyboard(live_url, role_cookies, objects, page, siz
     page.keyboard.press("ArrowRight")
     row.get_by_text("enregistré").wait_for()
     excused = f"id_p{enrolments[3]}_2"
-    page.wait_for_function(f"document.activeElement && document.activeElement.id === '{excused}'")
+    # Playwright's own waits (no wait_for_function: under the page's CSP its
+    # polling of a string predicate is an eval, refused when not true at once).
+    expect(page.locator(f"#{excused}")).to_be_focused()
     assert row.get_by_role("radio", name="Absence excusée").is_checked()
     # Tab goes on to the next person.
     page.keyboard.press("Tab")
@@ -203,9 +206,7 @@ def test_attendance_with_the_keyboard(live_url, role_cookies, objects, page, siz
     page.get_by_text("Présences enregistrées (13 modifications).").wait_for()
     assert page.url == url_before
     # The focus moves to the saved message once htmx has settled the swap.
-    page.wait_for_function(
-        "document.activeElement && document.activeElement.getAttribute('role') === 'status'"
-    )
+    expect(page.locator(":focus")).to_have_attribute("role", "status")
     assert page.get_by_role("radio", name="Absence excusée").nth(3).is_checked()
     assert page.get_by_role("radio", name="En retard").nth(4).is_checked()
     assert page.get_by_text("non saisi").count() == 0
