@@ -109,13 +109,11 @@ def label_contract_rows(membership, rows) -> None:
         value: str(label)
         for value, label in AlternanceContract._meta.get_field("diploma_result").choices
     }
-    opens = permissions.can_open_case_files(membership)
-    territory_ids = permissions.territory_ids(membership)
     for c in rows:
         person = c.beneficiary
         c.case_file_href = (
             f"{case_file}{person.pk}/#placements"
-            if opens and (territory_ids is None or person.current_territory_id in territory_ids)
+            if permissions.opens_case_file_in(membership, person.current_territory_id)
             else ""
         )
         c.employer_href = f"{employer}{c.employer_id}/"
