@@ -389,6 +389,11 @@ SKELETON_INCLUDE = (
     "search_key_fl",
     "current_territory",
     "state",
+    # The other column orders: a fuzzy search sorted by date of birth or by
+    # "since" takes each part's first rows (ids) from its skeleton index alone.
+    "birth_date",
+    "state_changed_at",
+    "id",
 )
 
 

@@ -177,6 +177,12 @@ def page_ordering(queryset, *, sort: str, search: str = "", parts: tuple = ()):
     (fuzzy_parts), each in name order from its (organisation, key, name,
     id) index, stopping at the 51st match: "dalmeida" (2,000 matches of
     80,000 people) confirms about 51 candidates instead of all of them.
+    Sorted by date of birth or by "since", each part takes its first 51
+    from its skeleton index alone, which holds those dates and the id: its
+    candidates are checked and sorted there (about 2,000 for "dalmeida"),
+    and only the page's rows are read from the table (9.8 ms before, when
+    every candidate was read from the table, 4.4 ms after, on the same slow
+    machine).
 
     Another search sorted by name is ordered by an expression equal to the
     name (`name || ''`), not by the column: PostgreSQL then collects the
@@ -185,9 +191,7 @@ def page_ordering(queryset, *, sort: str, search: str = "", parts: tuple = ()):
     expects of matches spread evenly, and which took 60-75 ms for "d
     almeida" (2,500 people who sort after a third of the organisation)."""
     ordering, keys = SORTS.get(sort, SORTS["name"])
-    if ordering[0].lstrip("-") != "search_last_first":
-        parts = ()
-    elif search and not parts:
+    if search and not parts and ordering[0].lstrip("-") == "search_last_first":
         descending = "-" if ordering[0].startswith("-") else ""
         queryset = queryset.alias(
             name_key=Func(

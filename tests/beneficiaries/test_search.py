@@ -286,23 +286,36 @@ def test_names_typed_without_their_spaces_are_sure_matches(a, people):
     assert found(a["org"], "dalmeidajo") == ["D’Almeida"]
 
 
-@pytest.mark.parametrize("sort", ["name", "-name"])
+@pytest.mark.parametrize("sort", list(selectors.SORTS))
 def test_fuzzy_pages_walk_every_match_once_in_order(a, actor, sort):
     """Pages of a fuzzy search read in two parts: the same people, in the
-    same order, as sorting every match, forwards and backwards."""
+    same order, as sorting every match, forwards and backwards, in every
+    column order (dates shared by several people, so that the id decides)."""
     names = [(f"D’Almeida{n:02d}", first) for n in range(7) for first in ("Joël", "Grâce")]
     names += [(f"Zidane{n}", "Dalmeida") for n in range(5)]  # matched by the first name
     names += [(f"Diallo{n}", "Mamadou") for n in range(4)]  # same skeleton, not alike
     names += [(f"Barry{n}", "Alpha") for n in range(3)]  # not a candidate
     _bulk(a["org"], a["territory"], names)
+    fields, _ = selectors.SORTS[sort]
+    key = fields[0].lstrip("-")
     with tenant_context(a["org"]):
+        people = list(Beneficiary.objects.order_by("search_last_first"))
+        for n, b in enumerate(people):
+            b.birth_date = datetime.date(1980, 1, 1) + datetime.timedelta(days=(n * 7) % 5)
+            b.state_changed_at += datetime.timedelta(hours=(n * 5) % 4)
+        Beneficiary.objects.bulk_update(people, ["birth_date", "state_changed_at"])
         expected = sorted(
-            Beneficiary.objects.search("dalmeida").values_list("search_last_first", "id"),
-            reverse=sort.startswith("-"),
+            Beneficiary.objects.search("dalmeida").values_list(key, "id"),
+            reverse=fields[0].startswith("-"),
         )
         assert len(expected) == 19
         parts = selectors.fuzzy_parts(Beneficiary.objects.all(), {"q": "dalmeida"})
         assert len(parts) == 2
+        # Read in its parts whatever the order (each from its index).
+        ordered = selectors.page_ordering(
+            Beneficiary.objects.all(), sort=sort, search="dalmeida", parts=parts
+        )
+        assert ordered[3] == parts
         seen, after, pages = [], None, []
         while True:
             page = selectors.paginate(
@@ -315,7 +328,7 @@ def test_fuzzy_pages_walk_every_match_once_in_order(a, actor, sort):
                 parts=parts,
             )
             pages.append(page)
-            seen += [(b.search_last_first, b.pk) for b in page.rows]
+            seen += [(getattr(b, key), b.pk) for b in page.rows]
             if not page.next_cursor:
                 break
             after = page.next_cursor
