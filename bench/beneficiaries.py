@@ -233,7 +233,7 @@ def main():
         bounded count."""
         with tenant_context(organisation):
             queryset = Beneficiary.objects.search(query)
-            parts = selectors.fuzzy_parts(Beneficiary.objects.all(), {"q": query})
+            parts = selectors.fuzzy_parts(Beneficiary.objects.all(), {"q": query, "sort": sort})
             paged, ordering, _, paged_parts = selectors.page_ordering(
                 selectors.list_rows(queryset),
                 sort=sort,
@@ -242,12 +242,15 @@ def main():
             )
             rows = _first(paged, ordering, 51, paged_parts)
             if parts:
-                branches = [p.order_by().values("pk")[:1001] for p in parts]
+                counting = selectors.fuzzy_parts(
+                    Beneficiary.objects.all(), {"q": query}, counting=True
+                )
+                branches = [p.order_by().values("pk")[:1001] for p in counting]
                 counted = branches[0].union(*branches[1:], all=True)
             else:
                 counted = queryset.order_by()[:1001].values("pk")
             count_sql, count_params = counted.query.get_compiler("default").as_sql()
-            matches = selectors.count_up_to(queryset, parts=parts)
+            matches = selectors.count_up_to(queryset, parts=counting if parts else ())
             return (
                 rows.query.get_compiler("default").as_sql(),
                 (f"SELECT count(*) FROM ({count_sql}) AS matches", count_params),  # noqa: S608

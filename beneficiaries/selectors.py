@@ -60,11 +60,14 @@ def unmet_prerequisites(
     return unmet
 
 
-def apply_filters(queryset, data: dict, membership=None, *, part: str = ""):
+def apply_filters(
+    queryset, data: dict, membership=None, *, part: str = "", in_name_order: bool = False
+):
     """The list's filters, for the page, the export and the API (data is a
     valid ListFilterForm's cleaned_data). "Mes dossiers": the people the
-    member is a referent of. `part`: see Beneficiary.objects.search()."""
-    queryset = queryset.search(data.get("q") or "", part=part)
+    member is a referent of. `part`, `in_name_order`: see
+    Beneficiary.objects.search()."""
+    queryset = queryset.search(data.get("q") or "", part=part, in_name_order=in_name_order)
     if data.get("files") == "mine" and membership is not None:
         queryset = queryset.filter(
             pk__in=BeneficiaryReferent.objects.filter(membership=membership).values(
@@ -145,23 +148,33 @@ def label_rows(rows) -> None:
 COUNT_LIMIT = 1000
 
 
-def fuzzy_parts(queryset, data: dict, membership=None) -> tuple:
+def fuzzy_parts(queryset, data: dict, membership=None, *, counting: bool = False) -> tuple:
     """The list filtered as apply_filters() does, in the two disjoint parts
     of a fuzzy name search: the people whose last-name-first skeleton key is
     the needle's, and the others, whose first-name-first key is. Every match
     is in one of them (fuzzy_key); the (organisation, key, name, id) indexes
     hold what the search and the usual filters read, so that each part is
-    read from its index alone. () for another search."""
+    read from its index alone: walked in name order from its key index when
+    the list is sorted by name (data["sort"]), collected from its skeleton
+    index otherwise, and for `counting` them (count_up_to). () for another
+    search."""
     if not fuzzy_key(data.get("q") or ""):
         return ()
-    return tuple(apply_filters(queryset, data, membership, part=part) for part in ("lf", "fl"))
+    in_name_order = not counting and SORTS.get(data.get("sort") or "name", SORTS["name"]) in (
+        SORTS["name"],
+        SORTS["-name"],
+    )
+    return tuple(
+        apply_filters(queryset, data, membership, part=part, in_name_order=in_name_order)
+        for part in ("lf", "fl")
+    )
 
 
 def count_up_to(queryset, limit: int = COUNT_LIMIT, *, parts: tuple = ()) -> int:
     """How many rows match, counting no further than limit + 1: a bounded
     COUNT over a LIMIT subquery stays cheap on 80,000 case files, where a
     full COUNT would read them all. A fuzzy search counts its two parts
-    (fuzzy_parts), each from its index."""
+    (fuzzy_parts(..., counting=True)), each from its skeleton index."""
     if parts:
         branches = [part.order_by().values("pk")[: limit + 1] for part in parts]
         return min(branches[0].union(*branches[1:], all=True).count(), limit + 1)

@@ -36,7 +36,7 @@ from thrasos.reports.exports import response as spreadsheet_response
 def beneficiary_list(request):
     membership = request.membership
     everyone = selectors.beneficiaries_for(membership)
-    queryset, parts = everyone, ()
+    queryset, parts, count_parts = everyone, (), ()
     form = ListFilterForm(
         request.GET or None,
         territory_ids=permissions.territory_ids(membership),
@@ -46,6 +46,7 @@ def beneficiary_list(request):
     if form.is_valid():
         queryset = selectors.apply_filters(everyone, form.cleaned_data, membership)
         parts = selectors.fuzzy_parts(everyone, form.cleaned_data, membership)
+        count_parts = selectors.fuzzy_parts(everyone, form.cleaned_data, membership, counting=True)
         sort, files = form.cleaned_data["sort"] or "name", form.cleaned_data["files"]
         search = form.cleaned_data["q"] or ""
     elif not form.is_bound and form.mine_by_default:
@@ -85,7 +86,7 @@ def beneficiary_list(request):
         and not request.GET.get("avant")
         and page.previous_cursor is None
         and page.next_cursor is None
-        else selectors.count_up_to(queryset, parts=parts),
+        else selectors.count_up_to(queryset, parts=count_parts),
         "count_limit": selectors.COUNT_LIMIT,
         "count_limit_text": f"{selectors.COUNT_LIMIT:,}".replace(",", "\xa0"),
     }
